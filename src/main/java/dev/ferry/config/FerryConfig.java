@@ -1,0 +1,37 @@
+package dev.ferry.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration of one Ferry process, immutable. Built by {@link ConfigLoader} from a
+ * YAML or JSON file (every cross-reference already checked), or in code by the quick-start
+ * commands.
+ *
+ * @param source where it was read from, for messages ({@code "<command line>"} when built in code)
+ * @param server process-wide settings
+ * @param listeners at least one, names and bind addresses unique
+ * @param upstreams by name, in file order
+ * @param limits admission limits shared by every listener
+ * @param accessLog empty when access logging is off
+ */
+public record FerryConfig(
+        String source,
+        ServerSettings server,
+        List<ListenerConfig> listeners,
+        Map<String, UpstreamConfig> upstreams,
+        Limits limits,
+        Optional<AccessLogConfig> accessLog) {
+
+    public FerryConfig {
+        requireNonNull(source, "source");
+        requireNonNull(server, "server");
+        listeners = List.copyOf(listeners);
+        upstreams = Map.copyOf(upstreams);
+        requireNonNull(limits, "limits");
+        requireNonNull(accessLog, "accessLog");
+    }
+}

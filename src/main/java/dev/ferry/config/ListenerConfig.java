@@ -1,0 +1,43 @@
+package dev.ferry.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One bound address and what it serves.
+ *
+ * <p>An {@code http} listener serves absolute-form requests and {@code CONNECT} when it has a
+ * {@link #forwardProxy()}, and origin-form requests through its {@link #routes()}. A {@code tcp}
+ * listener relays bytes to a server of {@link #upstream()}.
+ *
+ * @param name unique among listeners
+ * @param bind address to listen on; port 0 picks a free port
+ * @param protocol http or tcp
+ * @param trustedProxies peers whose {@code X-Forwarded-*}, {@code Forwarded} and PROXY headers are believed
+ * @param forwardProxy present when this listener is a forward proxy
+ * @param routes reverse-proxy routes, first match wins; may be empty
+ * @param upstream for tcp listeners, the upstream to relay to
+ */
+public record ListenerConfig(
+        String name,
+        HostPort bind,
+        Protocol protocol,
+        List<Cidr> trustedProxies,
+        Optional<ForwardProxyConfig> forwardProxy,
+        List<RouteConfig> routes,
+        Optional<String> upstream) {
+
+    public enum Protocol { HTTP, TCP }
+
+    public ListenerConfig {
+        requireNonNull(name, "name");
+        requireNonNull(bind, "bind");
+        requireNonNull(protocol, "protocol");
+        trustedProxies = List.copyOf(trustedProxies);
+        requireNonNull(forwardProxy, "forwardProxy");
+        routes = List.copyOf(routes);
+        requireNonNull(upstream, "upstream");
+    }
+}
