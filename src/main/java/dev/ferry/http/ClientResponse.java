@@ -1,0 +1,125 @@
+package dev.ferry.http;
+
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The last response sink: writes to the client connection, chooses the framing the client can
+ * read and whether the connection stays open after this response.
+ */
+final class ClientResponse implements ResponseSink {
+
+    private final HttpFrontend frontend;
+    private final Exchange exchange;
+    private boolean headSent;
+    private boolean keepAlive;
+    private int status;
+    private long bytesOut;
+
+    ClientResponse(HttpFrontend frontend, Exchange exchange) {
+        this.frontend = frontend;
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void head(HttpResponse head) {
+        if (headSent) {
+            throw new IllegalStateException("response head already sent");
+        }
+        headSent = true;
+        status = head.status().code();
+        HttpHeaders headers = head.headers();
+        keepAlive = exchange.clientKeepAlive()
+                && exchange.requestComplete()
+                && !frontend.draining()
+                && !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        if (mayHaveBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !HttpUtil.isTransferEncodingChunked(head)) {
+            // The body's end must be visible to the client: chunked for HTTP/1.1, the close for 1.0.
+            if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_1) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                keepAlive = false;
+            }
+        }
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_0) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        frontend.write(head);
+    }
+
+    private boolean mayHaveBody() {
+        return exchange.request().method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+    }
+
+    @Override
+    public void body(HttpContent part) {
+        if (exchange.finished()) {
+            part.release();
+            return;
+        }
+        bytesOut += part.content().readableBytes();
+        frontend.write(part);
+        if (part instanceof LastHttpContent) {
+            exchange.finish();
+        }
+    }
+
+    @Override
+    public void flush() {
+        frontend.flush();
+    }
+
+    @Override
+    public void abort(HttpResponseStatus errorStatus, String reason) {
+        if (exchange.finished()) {
+            return;
+        }
+        if (!headSent) {
+            exchange.respond(ErrorResponses.of(errorStatus, reason, true));
+        } else {
+            keepAlive = false;
+            frontend.closeAfterWrites();
+            exchange.finish();
+        }
+    }
+
+    @Override
+    public boolean headSent() {
+        return headSent;
+    }
+
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Status for the access log: 499 when the client left before any response. */
+    int status() {
+        return headSent ? status : 499;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    void addBytesOut(long n) {
+        bytesOut += n;
+    }
+
+    void markTunnel(int tunnelStatus) {
+        headSent = true;
+        status = tunnelStatus;
+        keepAlive = false;
+    }
+}

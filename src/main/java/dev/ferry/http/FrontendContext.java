@@ -1,0 +1,38 @@
+package dev.ferry.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.config.Limits;
+import dev.ferry.observe.AccessLog;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every client connection of one HTTP listener shares.
+ *
+ * @param listener listener name, for logs
+ * @param handler decides what to do with each request
+ * @param inFlight the process-wide in-flight request limit
+ * @param accessLog where completed exchanges are recorded
+ * @param limits header size and client timeouts
+ * @param via pseudonym for {@code Via}
+ * @param draining true once a graceful shutdown began: responses then close their connection
+ */
+public record FrontendContext(
+        String listener,
+        RequestHandler handler,
+        InFlightLimit inFlight,
+        AccessLog accessLog,
+        Limits limits,
+        String via,
+        BooleanSupplier draining) {
+
+    public FrontendContext {
+        requireNonNull(listener, "listener");
+        requireNonNull(handler, "handler");
+        requireNonNull(inFlight, "inFlight");
+        requireNonNull(accessLog, "accessLog");
+        requireNonNull(limits, "limits");
+        requireNonNull(via, "via");
+        requireNonNull(draining, "draining");
+    }
+}

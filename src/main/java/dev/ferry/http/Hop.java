@@ -1,0 +1,68 @@
+package dev.ferry.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * Header rules every proxied message follows: hop-by-hop fields stay on their hop (RFC 9110
+ * §7.6.1) and {@code Via} records each proxy passed (RFC 9110 §7.6.3).
+ */
+public final class Hop {
+
+    /** Fields that describe one connection, never the message. */
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE);
+
+    private Hop() {
+    }
+
+    /** Removes the hop-by-hop fields, including every field named in {@code Connection}. */
+    public static void removeHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String name : connection.split(",")) {
+                String trimmed = name.trim();
+                if (!trimmed.isEmpty()) {
+                    headers.remove(trimmed);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+
+    /**
+     * Makes a received request fit to send on: hop-by-hop fields removed (the body stays chunked if
+     * it was), {@code Via} added, HTTP/1.1 on the next hop.
+     */
+    public static void prepareRequest(HttpRequest request, String pseudonym) {
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        removeHopByHop(request.headers());
+        if (chunked) {
+            request.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        addVia(request.headers(), request.protocolVersion(), pseudonym);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /** Appends this proxy to {@code Via}, e.g. {@code 1.1 ferry}. */
+    public static void addVia(HttpHeaders headers, HttpVersion received, String pseudonym) {
+        String entry = received.majorVersion() + "." + received.minorVersion() + " " + pseudonym;
+        String existing = headers.get(HttpHeaderNames.VIA);
+        headers.set(HttpHeaderNames.VIA, existing == null ? entry : existing + ", " + entry);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.config.UpstreamTimeouts;
+import dev.ferry.pool.ConnectionPool;
+
+/**
+ * How a {@link ProxyCall} reaches its server.
+ *
+ * @param connector opens new connections
+ * @param pool idle connections to reuse
+ * @param timeouts connect, response and idle timeouts
+ * @param maxRequestsPerConnection a connection is retired after this many requests; 0 means never
+ * @param maxReplayBody request body bytes kept so a request can be sent again on a fresh connection
+ * @param via the {@code Via} pseudonym
+ */
+public record CallOptions(
+        Connector connector,
+        ConnectionPool pool,
+        UpstreamTimeouts timeouts,
+        int maxRequestsPerConnection,
+        long maxReplayBody,
+        String via) {
+
+    public CallOptions {
+        requireNonNull(connector, "connector");
+        requireNonNull(pool, "pool");
+        requireNonNull(timeouts, "timeouts");
+        requireNonNull(via, "via");
+    }
+}

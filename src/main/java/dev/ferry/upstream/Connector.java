@@ -1,0 +1,69 @@
+package dev.ferry.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Opens connections to servers on a given event loop (the client's), with the HTTP client codec
+ * and an {@link UpstreamConnection} at the end of the pipeline.
+ */
+public final class Connector {
+
+    public static final String CODEC = "http-client-codec";
+    public static final String CONNECTION = "upstream-connection";
+
+    private static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8 * 1024)
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxChunkSize(64 * 1024);
+
+    private final Class<? extends SocketChannel> channelType;
+
+    /** @param channelType the socket class matching the event loops (epoll or NIO) */
+    public Connector(Class<? extends SocketChannel> channelType) {
+        this.channelType = channelType;
+    }
+
+    /** Connects to {@code address} on {@code loop}; the future fails on refusal or timeout. */
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress address, Duration timeout) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast(CODEC, new HttpClientCodec(DECODER, false, false))
+                                .addLast(CONNECTION, new UpstreamConnection());
+                    }
+                })
+                .connect(address);
+    }
+
+    /** A raw connection for tunnels: no codec, reads off until the tunnel starts. */
+    public ChannelFuture connectRaw(EventLoop loop, InetSocketAddress address, Duration timeout) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                })
+                .connect(address);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ferry.upstream;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ConnectException;
+
+/**
+ * The ways an exchange with a server can fail, each with the status the client gets and a short
+ * reason. Every upstream failure is mapped here, in one place.
+ */
+public enum UpstreamFailure {
+
+    CONNECT_REFUSED(HttpResponseStatus.BAD_GATEWAY, "upstream refused the connection"),
+    CONNECT_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream connect timeout"),
+    CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "cannot connect to upstream"),
+    RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout"),
+    IDLE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream idle timeout"),
+    CLOSED(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection"),
+    BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream"),
+    UNRESOLVED(HttpResponseStatus.BAD_GATEWAY, "cannot resolve upstream host");
+
+    private final HttpResponseStatus status;
+    private final String reason;
+
+    UpstreamFailure(HttpResponseStatus status, String reason) {
+        this.status = status;
+        this.reason = reason;
+    }
+
+    public HttpResponseStatus status() {
+        return status;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** Whether the request never reached the server, so any request may be sent elsewhere. */
+    public boolean beforeRequestSent() {
+        return this == CONNECT_REFUSED || this == CONNECT_TIMEOUT || this == CONNECT_FAILED || this == UNRESOLVED;
+    }
+
+    /** The failure of a connection attempt. */
+    public static UpstreamFailure ofConnect(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return CONNECT_TIMEOUT;
+        }
+        if (cause instanceof ConnectException) {
+            return CONNECT_REFUSED;
+        }
+        return CONNECT_FAILED;
+    }
+}
