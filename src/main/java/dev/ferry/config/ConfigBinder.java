@@ -24,6 +24,10 @@ final class ConfigBinder {
 
     /** The config, or empty when anything was wrong (every error is then in problems). */
     static Optional<FerryConfig> bind(Value root, Problems problems) {
+        if (!root.isMapping()) {
+            root.error("expected a mapping of sections (" + String.join(", ", KEYS) + ") at the top level");
+            return Optional.empty();
+        }
         Optional<Section> top = root.section(KEYS);
         if (top.isEmpty()) {
             return Optional.empty();

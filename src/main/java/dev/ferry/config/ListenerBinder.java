@@ -44,6 +44,10 @@ final class ListenerBinder {
                 ? s.optional("protocol", v -> v.oneOf(Protocol.class)) : Optional.of(Protocol.HTTP);
         List<Cidr> trustedProxies = s.optional("trusted_proxies", v -> v.listOf(Value::cidr), List.of());
         if (protocol.isEmpty()) {
+            // Which rules apply is unknown, but mistakes inside the blocks are worth reporting now.
+            s.optional("forward_proxy", ForwardProxyBinder::bind);
+            s.optional("routes", new RouteBinder(upstreamNames)::bindAll);
+            s.optional("upstream", v -> upstreamName(v, upstreamNames));
             return Optional.empty();
         }
         return protocol.get() == Protocol.HTTP ? http(s, name, bind, trustedProxies) : tcp(s, name, bind, trustedProxies);
@@ -71,7 +75,10 @@ final class ListenerBinder {
         s.get("forward_proxy").ifPresent(v -> v.error("a tcp listener cannot be a forward proxy; "
                 + "use protocol: http"));
         s.get("routes").ifPresent(v -> v.error("a tcp listener has no routes; it relays bytes to its upstream"));
-        Optional<String> upstream = s.required("upstream", v -> upstreamName(v, upstreamNames));
+        if (!s.has("upstream")) {
+            s.error("a tcp listener needs upstream: the upstream to relay bytes to");
+        }
+        Optional<String> upstream = s.optional("upstream", v -> upstreamName(v, upstreamNames));
         if (name.isEmpty() || bind.isEmpty() || upstream.isEmpty()) {
             return Optional.empty();
         }

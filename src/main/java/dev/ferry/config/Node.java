@@ -55,7 +55,8 @@ sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNode {
      */
     record ScalarNode(Kind kind, String text, BigInteger integer, int line) implements Node {
 
-        enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL }
+        /** INVALID stands in for a value already reported as unusable (a YAML alias). */
+        enum Kind { STRING, INTEGER, DECIMAL, BOOLEAN, NULL, INVALID }
 
         boolean isNull() {
             return kind == Kind.NULL;
@@ -65,6 +66,7 @@ sealed interface Node permits Node.MapNode, Node.ListNode, Node.ScalarNode {
         public String describe() {
             return switch (kind) {
                 case NULL -> "an empty value";
+                case INVALID -> "an unusable value";
                 case BOOLEAN -> text;
                 case INTEGER, DECIMAL -> text;
                 case STRING -> "'" + text + "'";

@@ -88,6 +88,7 @@ final class TreeParser {
                     // Jackson hands an alias over as a string holding its name: refuse it rather
                     // than use that name as a value.
                     problems.add(line, path, "YAML aliases (*" + parser.getText() + ") are not supported");
+                    return new ScalarNode(Kind.INVALID, parser.getText(), null, line);
                 }
                 return new ScalarNode(Kind.STRING, parser.getText(), null, line);
             case VALUE_NUMBER_INT:
@@ -102,7 +103,7 @@ final class TreeParser {
             default:
                 // Embedded objects and the like never come out of a text document.
                 problems.add(line, path, "unsupported value");
-                return new ScalarNode(Kind.NULL, "", null, line);
+                return new ScalarNode(Kind.INVALID, "", null, line);
         }
     }
 

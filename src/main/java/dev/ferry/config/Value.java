@@ -154,6 +154,9 @@ final class Value {
 
     /** The items of a list; an empty YAML value counts as an empty list. */
     Optional<List<Value>> list() {
+        if (isInvalid()) {
+            return Optional.empty();
+        }
         if (node instanceof ScalarNode s && s.isNull()) {
             return Optional.of(List.of());
         }
@@ -191,7 +194,14 @@ final class Value {
         return mapping().map(map -> new Section(problems, path, map, null));
     }
 
+    boolean isMapping() {
+        return node instanceof MapNode;
+    }
+
     private Optional<MapNode> mapping() {
+        if (isInvalid()) {
+            return Optional.empty();
+        }
         if (node instanceof ScalarNode s && s.isNull()) {
             // "forward_proxy:" with nothing after it reads as "on, with the defaults".
             return Optional.of(new MapNode(List.of(), node.line()));
@@ -204,11 +214,19 @@ final class Value {
     }
 
     private Optional<ScalarNode> scalar(String expected) {
+        if (isInvalid()) {
+            return Optional.empty();
+        }
         if (node instanceof ScalarNode s && !s.isNull()) {
             return Optional.of(s);
         }
         error("expected " + expected + ", got " + node.describe());
         return Optional.empty();
+    }
+
+    /** Already reported when it was parsed; one error per mistake is enough. */
+    private boolean isInvalid() {
+        return node instanceof ScalarNode s && s.kind() == Kind.INVALID;
     }
 
     private <T> Optional<T> attempt(Supplier<T> parse) {

@@ -3,6 +3,7 @@ package dev.ferry.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,5 +50,14 @@ class CidrsTest {
     })
     void rejects(String text, String message) {
         assertThatThrownBy(() -> Cidrs.parse(text)).isInstanceOf(BadValue.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void bareAddressesAreSingleAddressBlocks() {
+        Cidr v4 = Cidrs.parse("10.1.2.3");
+        assertThat(v4.contains(new byte[] {10, 1, 2, 3})).isTrue();
+        assertThat(v4.contains(new byte[] {10, 1, 2, 4})).isFalse();
+        Cidr v6 = Cidrs.parse("::1");
+        assertThat(v6).isEqualTo(new Cidr(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128));
     }
 }
