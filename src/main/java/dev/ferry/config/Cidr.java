@@ -2,6 +2,8 @@ package dev.ferry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 
@@ -84,10 +86,18 @@ public record Cidr(byte[] network, int prefixLength) {
         return 31 * Arrays.hashCode(network) + prefixLength;
     }
 
+    /**
+     * {@code 10.0.0.0/8}, {@code ::1/128}. IPv6 is written in its short form (RFC 5952), and an
+     * IPv4-mapped block stays IPv6 ({@code ::ffff:10.0.0.0/104}): InetAddress would print it as
+     * IPv4 with a prefix longer than 32.
+     */
     @Override
     public String toString() {
+        if (network.length == 4) {
+            return NetUtil.bytesToIpAddress(network) + "/" + prefixLength;
+        }
         try {
-            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+            return NetUtil.toAddressString(Inet6Address.getByAddress(null, network, -1), true) + "/" + prefixLength;
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,8 @@ package dev.ferry.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +32,12 @@ public record FerryConfig(
         requireNonNull(source, "source");
         requireNonNull(server, "server");
         listeners = List.copyOf(listeners);
-        upstreams = Map.copyOf(upstreams);
+        // Map.copyOf would lose the file order promised above.
+        upstreams.forEach((name, upstream) -> {
+            requireNonNull(name, "upstream name");
+            requireNonNull(upstream, "upstream");
+        });
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         requireNonNull(limits, "limits");
         requireNonNull(accessLog, "accessLog");
     }

@@ -1,0 +1,101 @@
+package dev.ferry.config;
+
+import dev.ferry.config.ListenerConfig.Protocol;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Binds {@code listeners}, checking names and bind addresses across them and what each protocol allows. */
+final class ListenerBinder {
+
+    static final List<String> KEYS = List.of(
+            "name", "bind", "protocol", "trusted_proxies", "forward_proxy", "routes", "upstream");
+
+    private final Set<String> upstreamNames;
+    private final Uniques<String> names = new Uniques<>();
+    private final Uniques<HostPort> binds = new Uniques<>();
+
+    ListenerBinder(Set<String> upstreamNames) {
+        this.upstreamNames = upstreamNames;
+    }
+
+    Optional<List<ListenerConfig>> bindAll(Value listeners) {
+        return listeners.list().map(items -> {
+            if (items.isEmpty()) {
+                listeners.error("must list at least one listener");
+            }
+            return items.stream().map(this::bind).flatMap(Optional::stream).collect(Collectors.toList());
+        });
+    }
+
+    private Optional<ListenerConfig> bind(Value value) {
+        Optional<Section> section = value.section(KEYS);
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Section s = section.get();
+        Optional<String> name = s.required("name", v -> v.parsed("a name", Names::name)
+                .filter(n -> names.first(v, n)));
+        // Port 0 asks the system for a free port, so two listeners may both ask for it.
+        Optional<HostPort> bind = s.required("bind", v -> v.hostPort(0)
+                .filter(b -> b.port() == 0 || binds.first(v, b)));
+        Optional<Protocol> protocol = s.has("protocol")
+                ? s.optional("protocol", v -> v.oneOf(Protocol.class)) : Optional.of(Protocol.HTTP);
+        List<Cidr> trustedProxies = s.optional("trusted_proxies", v -> v.listOf(Value::cidr), List.of());
+        if (protocol.isEmpty()) {
+            // Which rules apply is unknown, but mistakes inside the blocks are worth reporting now.
+            s.optional("forward_proxy", ForwardProxyBinder::bind);
+            s.optional("routes", new RouteBinder(upstreamNames)::bindAll);
+            s.optional("upstream", v -> upstreamName(v, upstreamNames));
+            return Optional.empty();
+        }
+        return protocol.get() == Protocol.HTTP ? http(s, name, bind, trustedProxies) : tcp(s, name, bind, trustedProxies);
+    }
+
+    private Optional<ListenerConfig> http(Section s, Optional<String> name, Optional<HostPort> bind,
+            List<Cidr> trustedProxies) {
+        Optional<ForwardProxyConfig> forwardProxy = s.optional("forward_proxy", ForwardProxyBinder::bind);
+        List<RouteConfig> routes = s.optional("routes", new RouteBinder(upstreamNames)::bindAll, List.of());
+        boolean hasRoutes = s.get("routes").map(Value::isNonEmptyList).orElse(false);
+        if (!s.has("forward_proxy") && !hasRoutes) {
+            s.error("an http listener needs forward_proxy or routes");
+        }
+        s.get("upstream").ifPresent(v -> v.error(
+                "only a tcp listener has an upstream; an http listener sends requests to upstreams through routes"));
+        if (name.isEmpty() || bind.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, forwardProxy,
+                routes, Optional.empty()));
+    }
+
+    private Optional<ListenerConfig> tcp(Section s, Optional<String> name, Optional<HostPort> bind,
+            List<Cidr> trustedProxies) {
+        s.get("forward_proxy").ifPresent(v -> v.error("a tcp listener cannot be a forward proxy; "
+                + "use protocol: http"));
+        s.get("routes").ifPresent(v -> v.error("a tcp listener has no routes; it relays bytes to its upstream"));
+        if (!s.has("upstream")) {
+            s.error("a tcp listener needs upstream: the upstream to relay bytes to");
+        }
+        Optional<String> upstream = s.optional("upstream", v -> upstreamName(v, upstreamNames));
+        if (name.isEmpty() || bind.isEmpty() || upstream.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.TCP, trustedProxies,
+                Optional.empty(), List.of(), upstream));
+    }
+
+    /** The name of an upstream that exists. */
+    static Optional<String> upstreamName(Value value, Set<String> upstreamNames) {
+        return value.string().filter(name -> {
+            if (!upstreamNames.contains(name)) {
+                value.error("no upstream named '" + name + "'" + (upstreamNames.isEmpty()
+                        ? " (there is no upstreams section)"
+                        : " (upstreams: " + String.join(", ", upstreamNames) + ")"));
+                return false;
+            }
+            return true;
+        });
+    }
+}
