@@ -50,6 +50,7 @@ public final class ForwardProxy implements RequestHandler {
     private final Connector connector;
     private final CallOptions callOptions;
     private final List<Interceptor> interceptors;
+    private volatile TargetPolicy policy;
 
     /**
      * @param self Ferry's own listening addresses, known once every listener is bound
@@ -141,7 +142,7 @@ public final class ForwardProxy implements RequestHandler {
     private void resolve(Exchange exchange, Target target, Consumer<InetSocketAddress> then) {
         if (target.isAddress()) {
             InetAddress address = addressOf(target);
-            String refusal = self.get() == null ? null : policy().refusal(address, target.port());
+            String refusal = policy().refusal(address, target.port());
             if (refusal != null) {
                 exchange.respond(HttpResponseStatus.FORBIDDEN, refusal);
             } else {
@@ -175,7 +176,13 @@ public final class ForwardProxy implements RequestHandler {
     }
 
     private TargetPolicy policy() {
-        return new TargetPolicy(config.allowLoopbackTargets(), config.denyTargets(), self.get());
+        TargetPolicy current = policy;
+        if (current == null) {
+            // Built on first use: Ferry's own addresses are known only once every listener is bound.
+            current = new TargetPolicy(config.allowLoopbackTargets(), config.denyTargets(), self.get());
+            policy = current;
+        }
+        return current;
     }
 
     private static InetAddress addressOf(Target target) {

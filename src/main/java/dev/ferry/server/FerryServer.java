@@ -1,0 +1,199 @@
+package dev.ferry.server;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ForwardProxyConfig;
+import dev.ferry.config.ListenerConfig;
+import dev.ferry.forward.ForwardProxy;
+import dev.ferry.forward.SelfAddresses;
+import dev.ferry.http.FrontendContext;
+import dev.ferry.http.HttpFrontend;
+import dev.ferry.http.InFlightLimit;
+import dev.ferry.http.RequestHandler;
+import dev.ferry.observe.AccessLog;
+import dev.ferry.observe.AsyncAccessLog;
+import dev.ferry.pool.ConnectionPool;
+import dev.ferry.upstream.CallOptions;
+import dev.ferry.upstream.Connector;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Ferry: its event loops, its listeners and what they share. {@link #start} binds every
+ * listener or none; {@link #shutdown} stops accepting, lets requests in flight finish within the
+ * drain timeout, then closes everything.
+ */
+public final class FerryServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
+    private static final byte[] TOO_MANY_CONNECTIONS = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\nRetry-After: 1\r\n"
+            + "Connection: close\r\n\r\ntoo many connections\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final FerryConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final AccessLog accessLog;
+    private final InFlightLimit inFlight;
+    private final ConnectionTracker connections;
+    private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
+    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private final List<ForwardProxy> forwardProxies = new ArrayList<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean draining;
+
+    private FerryServer(FerryConfig config) {
+        this.config = config;
+        this.transport = Transport.detect();
+        this.group = transport.newEventLoopGroup(config.server().workers(), "ferry-io");
+        this.accessLog = config.accessLog().<AccessLog>map(AsyncAccessLog::start).orElse(AccessLog.OFF);
+        this.inFlight = new InFlightLimit(config.limits().maxRequestsInFlight());
+        this.connections = new ConnectionTracker(config.limits().maxConnections());
+    }
+
+    /** Binds every listener of {@code config} and starts serving. */
+    public static FerryServer start(FerryConfig config) throws StartException {
+        FerryServer server = new FerryServer(config);
+        try {
+            server.bindAll();
+        } catch (StartException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bindAll() throws StartException {
+        Connector connector = new Connector(transport.socketChannel());
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig listener = config.listeners().get(i);
+            RequestHandler handler = handlerFor(listener, connector);
+            InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
+            try {
+                Channel channel = new ServerBootstrap()
+                        .group(group)
+                        .channel(transport.serverChannel())
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        // Nothing is accepted until every listener is bound and the self-address list is known.
+                        .option(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(httpInitializer(listener, handler))
+                        .bind(address).sync().channel();
+                listeners.put(listener.name(), channel);
+                bound.add((InetSocketAddress) channel.localAddress());
+            } catch (Exception e) {
+                throw new StartException("listeners[" + i + "] (" + listener.name() + "): cannot bind "
+                        + listener.bind() + ": " + e.getMessage(), e);
+            }
+        }
+        self.set(SelfAddresses.of(bound));
+        listeners.forEach((name, channel) -> {
+            channel.config().setAutoRead(true);
+            log.info("listener {} on {} ({})", name, channel.localAddress(), transport.name().toLowerCase());
+        });
+    }
+
+    private RequestHandler handlerFor(ListenerConfig listener, Connector connector) {
+        RequestHandler forward = null;
+        if (listener.forwardProxy().isPresent()) {
+            ForwardProxyConfig fp = listener.forwardProxy().get();
+            CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
+                    fp.pool().maxRequests(), 64 * 1024, config.server().via());
+            ForwardProxy proxy = new ForwardProxy(fp, options, self::get, transport.datagramChannel(), List.of());
+            forwardProxies.add(proxy);
+            forward = proxy;
+        }
+        return new ListenerDispatch(forward, null);
+    }
+
+    private ChannelInitializer<SocketChannel> httpInitializer(ListenerConfig listener, RequestHandler handler) {
+        FrontendContext context = new FrontendContext(listener.name(), handler, inFlight, accessLog,
+                config.limits(), config.server().via(), () -> draining);
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (!connections.tryOpen(ch)) {
+                    ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS)).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                HttpFrontend.install(ch.pipeline(), context);
+            }
+        };
+    }
+
+    /** The address a listener is bound to (useful when it was asked for port 0). */
+    public InetSocketAddress address(String listener) {
+        Channel channel = listeners.get(listener);
+        if (channel == null) {
+            throw new IllegalArgumentException("no listener named " + listener);
+        }
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public int port(String listener) {
+        return address(listener).getPort();
+    }
+
+    public FerryConfig config() {
+        return config;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** Requests being served now. */
+    public int requestsInFlight() {
+        return inFlight.current();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, close idle connections, let requests in flight finish
+     * (their responses close their connections), and after {@code drainTimeout} close the rest.
+     */
+    public void shutdown(Duration drainTimeout) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        draining = true;
+        listeners.values().forEach(channel -> channel.close().syncUninterruptibly());
+        connections.channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(dev.ferry.http.DrainSignal.INSTANCE));
+        try {
+            if (!connections.awaitAllClosed(drainTimeout)) {
+                log.warn("drain timeout: closing {} connections still open", connections.open());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.channels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        forwardProxies.forEach(ForwardProxy::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        accessLog.close();
+    }
+
+    /** Shuts down with the configured drain timeout. */
+    @Override
+    public void close() {
+        shutdown(config.server().drainTimeout());
+    }
+}
