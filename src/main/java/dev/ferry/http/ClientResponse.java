@@ -44,7 +44,7 @@ final class ClientResponse implements ResponseSink {
         if (mayHaveBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
                 && !HttpUtil.isTransferEncodingChunked(head)) {
             // The body's end must be visible to the client: chunked for HTTP/1.1, the close for 1.0.
-            if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_1) {
+            if (exchange.clientVersion() == HttpVersion.HTTP_1_1) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             } else {
                 keepAlive = false;
@@ -52,7 +52,7 @@ final class ClientResponse implements ResponseSink {
         }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (exchange.request().protocolVersion() == HttpVersion.HTTP_1_0) {
+        } else if (exchange.clientVersion() == HttpVersion.HTTP_1_0) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -60,7 +60,7 @@ final class ClientResponse implements ResponseSink {
     }
 
     private boolean mayHaveBody() {
-        return exchange.request().method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+        return exchange.method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -31,6 +33,8 @@ public final class Exchange {
     private final HttpRequest request;
     private final String target;
     private final boolean clientKeepAlive;
+    private final HttpVersion clientVersion;
+    private final HttpMethod method;
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
     private final ClientResponse clientResponse;
@@ -60,6 +64,8 @@ public final class Exchange {
         this.hasBody = hasBody;
         this.requestComplete = !hasBody;
         this.clientKeepAlive = clientKeepAlive;
+        this.clientVersion = request.protocolVersion();
+        this.method = request.method();
         this.clientResponse = new ClientResponse(frontend, this);
         this.response = clientResponse;
     }
@@ -233,6 +239,16 @@ public final class Exchange {
 
     boolean clientKeepAlive() {
         return clientKeepAlive;
+    }
+
+    /** The protocol version the client spoke (the request may be rewritten to HTTP/1.1 for the upstream). */
+    HttpVersion clientVersion() {
+        return clientVersion;
+    }
+
+    /** The method as received. */
+    HttpMethod method() {
+        return method;
     }
 
     ClientResponse clientResponse() {

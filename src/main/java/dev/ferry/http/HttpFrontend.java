@@ -340,14 +340,13 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         if (!context.accessLog().enabled()) {
             return;
         }
-        HttpRequest request = exchange.request();
         context.accessLog().log(new AccessRecord(
                 exchange.startMillis(),
                 context.listener(),
                 addressText(),
-                request.method().name(),
+                exchange.method().name(),
                 exchange.originalTarget(),
-                request.protocolVersion().text(),
+                exchange.clientVersion().text(),
                 response.status(),
                 exchange.bytesIn(),
                 response.bytesOut(),
