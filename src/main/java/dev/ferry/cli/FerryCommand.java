@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A caching proxy server and load balancer.",
-        subcommands = {RunCommand.class, ValidateCommand.class, ForwardCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, ForwardCommand.class, ReverseCommand.class,
+                OriginCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCommand implements Runnable {
 

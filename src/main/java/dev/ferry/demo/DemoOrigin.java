@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 origin server, for trying Ferry without a backend of one's own and for Ferry's
@@ -77,16 +78,18 @@ public final class DemoOrigin implements AutoCloseable {
     private final ChannelGroup channels;
     private final OriginStats stats;
     private final AtomicInteger health;
+    private final AtomicLong extraDelay;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private DemoOrigin(Options options, EventLoopGroup group, Channel server, ChannelGroup channels,
-                       OriginStats stats, AtomicInteger health) {
+                       OriginStats stats, AtomicInteger health, AtomicLong extraDelay) {
         this.options = options;
         this.group = group;
         this.server = server;
         this.channels = channels;
         this.stats = stats;
         this.health = health;
+        this.extraDelay = extraDelay;
     }
 
     /**
@@ -101,12 +104,14 @@ public final class DemoOrigin implements AutoCloseable {
         ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         OriginStats stats = new OriginStats();
         AtomicInteger health = new AtomicInteger(200);
+        AtomicLong extraDelay = new AtomicLong();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new OriginInitializer(options, channels, stats, new Endpoints(options.name(), health::get)));
+                .childHandler(new OriginInitializer(options, channels, stats, 
+                        new Endpoints(options.name(), health::get, extraDelay::get)));
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).await();
         if (!bind.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -118,7 +123,7 @@ public final class DemoOrigin implements AutoCloseable {
             throw new IllegalStateException("cannot bind demo origin to " + where, cause);
         }
         channels.add(bind.channel());
-        return new DemoOrigin(options, group, bind.channel(), channels, stats, health);
+        return new DemoOrigin(options, group, bind.channel(), channels, stats, health, extraDelay);
     }
 
     public Options options() {
@@ -174,6 +179,14 @@ public final class DemoOrigin implements AutoCloseable {
     /** Zeroes the counters and forgets the recorded requests; open connections stay open. */
     public void reset() {
         stats.reset();
+    }
+
+    /**
+     * Delays every answer but {@code /healthz} by this much from now on (0 by default): a slow
+     * server, for balancing tests.
+     */
+    public void setResponseDelay(java.time.Duration delay) {
+        extraDelay.set(delay.toMillis());
     }
 
     /** The status {@code /healthz} answers from now on, 200 by default. */

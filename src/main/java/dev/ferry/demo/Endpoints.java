@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** Maps a received request to the origin's reply. See {@link DemoOrigin} for the list of endpoints. */
 final class Endpoints {
@@ -26,10 +27,12 @@ final class Endpoints {
 
     private final String origin;
     private final IntSupplier healthStatus;
+    private final LongSupplier extraDelay;
 
-    Endpoints(String origin, IntSupplier healthStatus) {
+    Endpoints(String origin, IntSupplier healthStatus, LongSupplier extraDelay) {
         this.origin = origin;
         this.healthStatus = healthStatus;
+        this.extraDelay = extraDelay;
     }
 
     String origin() {
@@ -43,7 +46,7 @@ final class Endpoints {
         Reply reply = null;
         long delay;
         try {
-            delay = delayParam(params);
+            delay = delayParam(params) + (path.equals("/healthz") ? 0 : extraDelay.getAsLong());
             if (path.startsWith("/delay/")) {
                 delay += parseLong(path.substring("/delay/".length()), "delay");
             }

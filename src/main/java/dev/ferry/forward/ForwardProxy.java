@@ -12,8 +12,9 @@ import dev.ferry.http.RequestHandler;
 import dev.ferry.tcp.Tunnel;
 import dev.ferry.upstream.CallOptions;
 import dev.ferry.upstream.Connector;
-import dev.ferry.upstream.ProxyCall;
+import dev.ferry.upstream.Server;
 import dev.ferry.upstream.UpstreamFailure;
+import dev.ferry.upstream.UpstreamRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DatagramChannel;
@@ -107,7 +108,7 @@ public final class ForwardProxy implements RequestHandler {
         request.headers().set(HttpHeaderNames.HOST, target.hostHeader());
         Hop.prepareRequest(request, exchange.via());
         Interceptor.chain(interceptors, ex -> resolve(ex, target,
-                address -> new ProxyCall(ex, ex.request(), address, callOptions).start()))
+                address -> UpstreamRequest.sendDirect(ex, new Server(address, 1, 0), callOptions)))
                 .proceed(exchange);
     }
 

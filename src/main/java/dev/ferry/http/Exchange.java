@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
@@ -192,6 +193,17 @@ public final class Exchange {
         clientResponse.markTunnel(status);
         releasePermit();
         frontend.switchToTunnel(relay, preface);
+    }
+
+    /**
+     * Completes a protocol upgrade: {@code switching} (the server's {@code 101}) goes to the client
+     * through the HTTP encoder, then the connection becomes a byte tunnel through {@code relay}.
+     */
+    public void upgrade(HttpResponse switching, ChannelHandler relay) {
+        clientResponse.markTunnel(switching.status().code());
+        releasePermit();
+        frontend.writeUpgrade(switching);
+        frontend.switchToTunnel(relay, new byte[0]);
     }
 
     /** Ends a tunnel started by {@link #startTunnel}, recording the bytes relayed each way. */

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -272,6 +273,12 @@ public final class HttpFrontend extends ChannelDuplexHandler {
 
     void writeContinue() {
         ctx.writeAndFlush(CONTINUE.retainedDuplicate(), ctx.voidPromise());
+    }
+
+    /** Writes a 101 head (no body) through the encoder, before the connection stops being HTTP. */
+    void writeUpgrade(HttpResponse switching) {
+        ctx.write(switching, ctx.voidPromise());
+        ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
     }
 
     void blockReads(int reason) {

@@ -1,9 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.config.ForwardProxyConfig;
 import dev.ferry.config.ListenerConfig;
-import dev.ferry.forward.ForwardProxy;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
@@ -11,9 +9,6 @@ import dev.ferry.http.InFlightLimit;
 import dev.ferry.http.RequestHandler;
 import dev.ferry.observe.AccessLog;
 import dev.ferry.observe.AsyncAccessLog;
-import dev.ferry.pool.ConnectionPool;
-import dev.ferry.upstream.CallOptions;
-import dev.ferry.upstream.Connector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -55,7 +50,7 @@ public final class FerryServer implements AutoCloseable {
     private final ConnectionTracker connections;
     private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
-    private final List<ForwardProxy> forwardProxies = new ArrayList<>();
+    private Services services;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
 
@@ -81,11 +76,11 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private void bindAll() throws StartException {
-        Connector connector = new Connector(transport.socketChannel());
+        services = Services.build(config, transport, self::get);
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            RequestHandler handler = handlerFor(listener, connector);
+            RequestHandler handler = services.handlerFor(listener);
             InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {
                 Channel channel = new ServerBootstrap()
@@ -110,19 +105,6 @@ public final class FerryServer implements AutoCloseable {
             channel.config().setAutoRead(true);
             log.info("listener {} on {} ({})", name, channel.localAddress(), transport.name().toLowerCase());
         });
-    }
-
-    private RequestHandler handlerFor(ListenerConfig listener, Connector connector) {
-        RequestHandler forward = null;
-        if (listener.forwardProxy().isPresent()) {
-            ForwardProxyConfig fp = listener.forwardProxy().get();
-            CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
-                    fp.pool().maxRequests(), 64 * 1024, config.server().via());
-            ForwardProxy proxy = new ForwardProxy(fp, options, self::get, transport.datagramChannel(), List.of());
-            forwardProxies.add(proxy);
-            forward = proxy;
-        }
-        return new ListenerDispatch(forward, null);
     }
 
     private ChannelInitializer<SocketChannel> httpInitializer(ListenerConfig listener, RequestHandler handler) {
@@ -151,6 +133,11 @@ public final class FerryServer implements AutoCloseable {
 
     public int port(String listener) {
         return address(listener).getPort();
+    }
+
+    /** The live upstreams, by name. */
+    public java.util.Map<String, dev.ferry.upstream.Upstream> upstreams() {
+        return services.upstreams();
     }
 
     public FerryConfig config() {
@@ -186,7 +173,9 @@ public final class FerryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connections.channels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        forwardProxies.forEach(ForwardProxy::close);
+        if (services != null) {
+            services.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         accessLog.close();
     }

@@ -2,6 +2,8 @@ package dev.ferry.server;
 
 import dev.ferry.http.Exchange;
 import dev.ferry.http.RequestHandler;
+import dev.ferry.route.Router;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -15,12 +17,38 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class ListenerDispatch implements RequestHandler {
 
     private final RequestHandler forward;
-    private final RequestHandler routes;
+    private final Router routes;
 
     /** Either may be null when the listener does not have it. */
-    ListenerDispatch(RequestHandler forward, RequestHandler routes) {
+    ListenerDispatch(RequestHandler forward, Router routes) {
         this.forward = forward;
         this.routes = routes;
+    }
+
+    /**
+     * RFC 9112 §3.2.2: a server accepts absolute-form. For a host one of our routes names, the
+     * request becomes origin-form with that Host; for any other host it is refused.
+     */
+    private boolean toOriginForm(HttpRequest request) {
+        String uri = request.uri();
+        int schemeEnd = uri.indexOf("://");
+        String scheme = schemeEnd > 0 ? uri.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT) : "";
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return false;
+        }
+        int start = schemeEnd + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        String authority = uri.substring(start, end);
+        if (authority.isEmpty() || authority.indexOf('@') >= 0 || !routes.servesHost(authority)) {
+            return false;
+        }
+        String rest = uri.substring(end);
+        request.setUri(rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest);
+        request.headers().set(HttpHeaderNames.HOST, authority);
+        return true;
     }
 
     @Override
@@ -31,6 +59,8 @@ final class ListenerDispatch implements RequestHandler {
         if (proxyForm) {
             if (forward != null) {
                 forward.handle(exchange);
+            } else if (routes != null && toOriginForm(request)) {
+                routes.handle(exchange);
             } else {
                 exchange.respond(HttpResponseStatus.BAD_REQUEST, "this listener is not a forward proxy");
             }

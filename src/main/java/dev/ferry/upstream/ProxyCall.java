@@ -1,184 +1,140 @@
 package dev.ferry.upstream;
 
-import dev.ferry.http.BodyReceiver;
 import dev.ferry.http.Exchange;
 import dev.ferry.http.Hop;
+import dev.ferry.tcp.Tunnel;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
- * Sends one exchange's request to one server and streams the response back.
+ * One attempt to get a response from one server: borrows a pooled connection of the client's
+ * event loop (or opens one on it), sends the request head and lets the {@link RequestStream} feed
+ * it the body, and streams the response to the exchange. Each direction pauses the other side's
+ * reads while the receiving side cannot take more.
  *
- * <p>The connection comes from the pool of the client's event loop, or is opened on that loop.
- * The request body streams to the server and the response body to the client, each direction
- * pausing the other side's reads when the receiving side cannot take more. A request that finds
- * its pooled connection closed by the server before any response byte is sent again, once, on a
- * fresh connection, when that is safe: the method is idempotent or the request was never written,
- * and the body (if any) was small enough to keep. Any other failure ends in
- * {@link UpstreamFailure}: an error status before the response started, a closed client connection
- * after.
+ * <p>It reports to its {@link Listener}: {@code failed} when nothing of its response reached the
+ * client (the listener may try again), {@code finished} once the response is delivered or cut
+ * off. A {@code 101} to a WebSocket upgrade turns both connections into a byte tunnel.
  */
-public final class ProxyCall implements BodyReceiver {
+final class ProxyCall {
 
-    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+    /** What the request-level logic learns from an attempt. */
+    interface Listener {
+
+        /** A final response head with this status arrived; true means drop it and try elsewhere. */
+        boolean retryOnStatus(int status);
+
+        /**
+         * The attempt failed before any of its response reached the client.
+         *
+         * @param staleConnection a pooled connection turned out closed before any response byte
+         * @param requestMaybeSent the request head may have reached the server
+         */
+        void failed(UpstreamFailure failure, boolean staleConnection, boolean requestMaybeSent);
+
+        /** The response reached the client in full, or was cut off after it started. */
+        void finished();
+    }
 
     private final Exchange exchange;
     private final HttpRequest request;
-    private final InetSocketAddress address;
-    private final String addressText;
+    private final Server server;
     private final CallOptions options;
+    private final RequestStream body;
+    private final Listener listener;
+    private final boolean freshConnection;
+    private final boolean upgrade;
     private final Runnable onResponseTimeout = () -> fail(UpstreamFailure.RESPONSE_TIMEOUT);
     private final Runnable onIdleTimeout = () -> fail(UpstreamFailure.IDLE_TIMEOUT);
 
     private Channel channel;
     private UpstreamConnection connection;
-    private boolean released;
-    private boolean cancelled;
-    private boolean headWritten;
+    private boolean done;
+    private boolean headMaybeSent;
     private boolean requestWritten;
     private boolean responseStarted;
     private boolean responseHeadSent;
     private boolean skippingInterim;
     private boolean upstreamKeepAlive;
-    private boolean retriedOnFreshConnection;
-
-    private List<HttpContent> replay;
-    private long replayBytes;
-    private boolean replayable = true;
 
     /**
-     * @param request the head to send, already prepared with {@link Hop#prepareRequest}
+     * @param request the head to send, prepared with {@link Hop#prepareRequest}
+     * @param freshConnection open a new connection rather than borrow a pooled one
+     * @param upgrade the request asks for a WebSocket upgrade
      */
-    public ProxyCall(Exchange exchange, HttpRequest request, InetSocketAddress address, CallOptions options) {
+    ProxyCall(Exchange exchange, HttpRequest request, Server server, CallOptions options, RequestStream body,
+              Listener listener, boolean freshConnection, boolean upgrade) {
         this.exchange = exchange;
         this.request = request;
-        this.address = address;
-        this.addressText = address.getAddress().getHostAddress() + ":" + address.getPort();
+        this.server = server;
         this.options = options;
+        this.body = body;
+        this.listener = listener;
+        this.freshConnection = freshConnection;
+        this.upgrade = upgrade;
     }
 
-    /** Borrows or opens a connection and sends the request. */
-    public void start() {
-        exchange.upstream(addressText);
-        exchange.onCancel(this::cancel);
-        exchange.onClientWritabilityChanged(this::onClientWritabilityChanged);
-        Channel pooled = options.pool().poll(address);
+    void start() {
+        Channel pooled = freshConnection ? null : options.pool().poll(server.address());
         if (pooled != null) {
             attach(pooled);
-        } else {
-            connect();
+            return;
         }
-    }
-
-    private void connect() {
-        ChannelFuture connecting = options.connector().connect(exchange.eventLoop(), address, options.timeouts().connect());
-        connecting.addListener((ChannelFutureListener) future -> {
-            if (cancelled) {
-                future.channel().close();
-            } else if (future.isSuccess()) {
-                attach(future.channel());
-            } else {
-                fail(UpstreamFailure.ofConnect(future.cause()));
-            }
-        });
+        options.connector().connect(exchange.eventLoop(), server.address(), options.timeouts().connect())
+                .addListener((ChannelFutureListener) future -> {
+                    if (done) {
+                        future.channel().close();
+                    } else if (future.isSuccess()) {
+                        attach(future.channel());
+                    } else {
+                        done = true;
+                        listener.failed(UpstreamFailure.ofConnect(future.cause()), false, false);
+                    }
+                });
     }
 
     private void attach(Channel ch) {
         channel = ch;
-        released = false;
         connection = ch.pipeline().get(UpstreamConnection.class);
         connection.bind(this);
-        if (connection.reused() && !IDEMPOTENT.contains(request.method())) {
+        if (connection.reused() && !UpstreamRequest.idempotent(request.method())) {
             // Whether the head left this process decides if a non-idempotent request may be re-sent.
-            ch.write(request).addListener(f -> headWritten |= f.isSuccess());
+            ch.write(request).addListener(f -> headMaybeSent |= f.isSuccess());
         } else {
-            headWritten = true;
+            headMaybeSent = true;
             ch.write(request, ch.voidPromise());
         }
-        if (!exchange.hasBody()) {
-            writeLast(LastHttpContent.EMPTY_LAST_CONTENT);
-            ch.flush();
-        } else if (replay != null) {
-            for (HttpContent part : replay) {
-                sendPart(part.retainedDuplicate());
-            }
-            ch.flush();
-        } else {
-            exchange.receiveBody(this);
-        }
+        body.attach(this);
     }
 
-    // ---- request body (BodyReceiver) ----
-
-    @Override
-    public void bodyPart(HttpContent part) {
-        if (cancelled || released || channel == null) {
+    /** Sends a part of the request body (the attempt takes ownership). */
+    void send(HttpContent part) {
+        if (done) {
             part.release();
             return;
         }
-        keepForReplay(part);
-        sendPart(part);
+        channel.write(part, channel.voidPromise());
+        if (part instanceof LastHttpContent) {
+            requestWritten = true;
+            if (!responseStarted) {
+                connection.arm(options.timeouts().response().toNanos(), onResponseTimeout);
+            }
+        }
         if (!channel.isWritable()) {
             exchange.pauseBody();
         }
     }
 
-    private void sendPart(HttpContent part) {
-        if (part instanceof LastHttpContent) {
-            writeLast(part);
-        } else {
-            channel.write(part, channel.voidPromise());
-        }
-    }
-
-    private void writeLast(HttpContent last) {
-        channel.write(last, channel.voidPromise());
-        requestWritten = true;
-        if (!responseStarted) {
-            connection.arm(options.timeouts().response().toNanos(), onResponseTimeout);
-        }
-    }
-
-    private void keepForReplay(HttpContent part) {
-        if (!replayable) {
-            return;
-        }
-        int size = part.content().readableBytes();
-        if (replayBytes + size > options.maxReplayBody()) {
-            dropReplay();
-            replayable = false;
-            return;
-        }
-        if (replay == null) {
-            replay = new ArrayList<>(4);
-        }
-        replay.add(part.retainedDuplicate());
-        replayBytes += size;
-    }
-
-    private void dropReplay() {
-        if (replay != null) {
-            replay.forEach(HttpContent::release);
-            replay = null;
-        }
-        replayBytes = 0;
-    }
-
-    @Override
-    public void flushBody() {
-        if (channel != null && !released) {
+    void flush() {
+        if (!done && channel != null) {
             channel.flush();
         }
     }
@@ -189,25 +145,30 @@ public final class ProxyCall implements BodyReceiver {
         }
     }
 
-    // ---- response ----
-
     void onResponseHead(HttpResponse response) {
         responseStarted = true;
         if (response.decoderResult().isFailure()) {
-            closeUpstream();
             fail(UpstreamFailure.BAD_RESPONSE);
             return;
         }
         int code = response.status().code();
+        if (code == 101 && upgrade) {
+            switchToTunnel(response);
+            return;
+        }
         if (code >= 100 && code < 200) {
             // Interim responses (100 Continue, 103 Early Hints) end here; Ferry answered Expect itself.
             skippingInterim = true;
             return;
         }
+        if (listener.retryOnStatus(code)) {
+            fail(UpstreamFailure.ERROR_STATUS);
+            return;
+        }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         Hop.removeHopByHop(response.headers());
         Hop.addVia(response.headers(), response.protocolVersion(), options.via());
-        armIdle();
+        connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
         responseHeadSent = true;
         exchange.response().head(response);
     }
@@ -221,107 +182,117 @@ public final class ProxyCall implements BodyReceiver {
             }
             return;
         }
-        if (cancelled || released) {
+        if (done) {
             content.release();
             return;
         }
         if (content.decoderResult().isFailure()) {
             content.release();
-            closeUpstream();
             fail(UpstreamFailure.BAD_RESPONSE);
             return;
         }
         if (content instanceof LastHttpContent) {
+            done = true;
             releaseConnection();
-            exchange.response().body(content);
+            listener.finished();
         } else {
-            armIdle();
-            exchange.response().body(content);
+            connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
         }
+        exchange.response().body(content);
     }
 
     void onReadComplete() {
-        if (responseHeadSent) {
+        if (responseHeadSent && !done) {
             exchange.response().flush();
-            if (!released && !exchange.clientWritable()) {
+            if (!exchange.clientWritable()) {
                 channel.config().setAutoRead(false);
             }
         }
     }
 
-    private void onClientWritabilityChanged() {
-        if (channel != null && !released && exchange.clientWritable()) {
+    /** The client can take more again: resume reading the response. */
+    void clientWritable() {
+        if (!done && channel != null) {
             channel.config().setAutoRead(true);
         }
     }
 
-    private void armIdle() {
-        connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
-    }
-
     /** The response is complete: the connection goes back to the pool when it can carry another request. */
     private void releaseConnection() {
-        released = true;
-        dropReplay();
         connection.unbind();
         int max = options.maxRequestsPerConnection();
-        boolean reusable = upstreamKeepAlive && requestWritten && channel.isActive()
-                && (max == 0 || connection.requests() < max);
-        if (reusable) {
+        if (upstreamKeepAlive && requestWritten && channel.isActive() && (max == 0 || connection.requests() < max)) {
             channel.config().setAutoRead(true);
-            options.pool().offer(address, channel);
+            options.pool().offer(server.address(), channel);
         } else {
             channel.close();
         }
     }
 
-    // ---- failures ----
+    private void switchToTunnel(HttpResponse response) {
+        done = true;
+        connection.unbind();
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
+        Hop.removeHopByHop(response.headers());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        if (protocol != null) {
+            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+        }
+        Hop.addVia(response.headers(), response.protocolVersion(), options.via());
+        channel.config().setAutoRead(false);
+        Tunnel tunnel = new Tunnel(exchange.channel(), channel, options.timeouts().tunnel(), (in, out) -> {
+            exchange.tunnelClosed(in, out);
+            listener.finished();
+        });
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("tunnel", tunnel.serverSide());
+        pipeline.remove(UpstreamConnection.class);
+        // Removing the codec hands bytes the server sent after its 101 to the tunnel.
+        pipeline.remove(Connector.CODEC);
+        exchange.upgrade(response, tunnel.clientSide());
+        tunnel.start();
+    }
 
     void onUpstreamClosed() {
-        if (released || cancelled) {
+        if (done) {
             return;
         }
-        if (!responseStarted && mayResendOnFreshConnection()) {
-            retriedOnFreshConnection = true;
-            channel = null;
-            headWritten = false;
-            requestWritten = false;
-            connect();
-            return;
+        if (!responseStarted) {
+            done = true;
+            body.detach();
+            listener.failed(UpstreamFailure.CLOSED, connection.reused(), headMaybeSent);
+        } else {
+            fail(UpstreamFailure.CLOSED);
         }
-        fail(UpstreamFailure.CLOSED);
     }
 
-    void onUpstreamError(Throwable cause) {
-        // The close that follows reports it; a reset reads like a close to the client.
-    }
-
-    private boolean mayResendOnFreshConnection() {
-        return connection != null && connection.reused() && !retriedOnFreshConnection
-                && (IDEMPOTENT.contains(request.method()) || !headWritten)
-                && (!exchange.hasBody() || (replayable && (replay != null || !requestWritten)));
-    }
-
+    /** Ends the attempt: before the response reached the client the listener decides what next; after, the client is cut off. */
     private void fail(UpstreamFailure failure) {
-        if (cancelled || exchange.finished()) {
-            closeUpstream();
+        if (done) {
             return;
         }
+        done = true;
         closeUpstream();
-        dropReplay();
-        exchange.response().abort(failure.status(), failure.reason());
+        if (responseHeadSent) {
+            exchange.response().abort(failure.status(), failure.reason());
+            listener.finished();
+        } else {
+            body.detach();
+            listener.failed(failure, false, headMaybeSent);
+        }
     }
 
-    private void cancel() {
-        cancelled = true;
-        dropReplay();
+    /** The client went away: drop the connection, whatever state it is in. */
+    void cancel() {
+        done = true;
         closeUpstream();
     }
 
     private void closeUpstream() {
-        if (channel != null && !released) {
-            released = true;
+        if (connection != null) {
             connection.unbind();
+        }
+        if (channel != null) {
             channel.close();
         }
     }

@@ -114,9 +114,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         } else {
             log.debug("upstream connection {} failed", ctx.channel(), cause);
         }
-        if (owner != null) {
-            owner.onUpstreamError(cause);
-        }
+        // The close that follows reports the failure to the owner.
         ctx.close();
     }
 }

@@ -17,7 +17,11 @@ public enum UpstreamFailure {
     IDLE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream idle timeout"),
     CLOSED(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection"),
     BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, "invalid response from upstream"),
-    UNRESOLVED(HttpResponseStatus.BAD_GATEWAY, "cannot resolve upstream host");
+    UNRESOLVED(HttpResponseStatus.BAD_GATEWAY, "cannot resolve upstream host"),
+    ERROR_STATUS(HttpResponseStatus.BAD_GATEWAY, "upstream answered with an error"),
+    NO_SERVER(HttpResponseStatus.SERVICE_UNAVAILABLE, "no upstream server available"),
+    QUEUE_FULL(HttpResponseStatus.SERVICE_UNAVAILABLE, "all upstream servers are busy"),
+    QUEUE_TIMEOUT(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for an upstream server");
 
     private final HttpResponseStatus status;
     private final String reason;

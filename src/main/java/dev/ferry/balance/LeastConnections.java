@@ -1,0 +1,28 @@
+package dev.ferry.balance;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * The eligible server with the fewest requests in flight per unit of weight. Ties go round robin,
+ * so an idle pool still spreads its first requests.
+ */
+final class LeastConnections<T extends Endpoint> implements Balancer<T> {
+
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    @Override
+    public T pick(List<T> servers, Predicate<? super T> eligible, String hashKey) {
+        int n = servers.size();
+        int start = Math.floorMod(rotation.getAndIncrement(), n);
+        T best = null;
+        for (int i = 0; i < n; i++) {
+            T server = servers.get((start + i) % n);
+            if (eligible.test(server) && (best == null || Balancer.lessLoaded(server, best))) {
+                best = server;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.route;
+
+import dev.ferry.config.Cidr;
+import dev.ferry.http.Exchange;
+import dev.ferry.http.Forwarding;
+import dev.ferry.http.Hop;
+import dev.ferry.http.Interceptor;
+import dev.ferry.http.RequestHandler;
+import dev.ferry.upstream.UpstreamRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The reverse proxy of a listener: the first route whose conditions all hold takes the request
+ * (404 when none does); the request gets its forwarding headers and goes through the
+ * interceptors to the route's upstream.
+ */
+public final class Router implements RequestHandler {
+
+    private final List<Route> routes;
+    private final List<Cidr> trustedProxies;
+    private final List<Interceptor> interceptors;
+
+    public Router(List<Route> routes, List<Cidr> trustedProxies, List<Interceptor> interceptors) {
+        this.routes = List.copyOf(routes);
+        this.trustedProxies = List.copyOf(trustedProxies);
+        this.interceptors = List.copyOf(interceptors);
+    }
+
+    /** Whether a route names {@code host} explicitly: only such hosts are accepted in absolute-form. */
+    public boolean servesHost(String host) {
+        String normalised = HostMatcher.hostOf(host);
+        for (Route route : routes) {
+            if (route.servesHost(normalised)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void handle(Exchange exchange) {
+        HttpRequest request = exchange.request();
+        String host = HostMatcher.hostOf(request.headers().get(HttpHeaderNames.HOST));
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        for (Route route : routes) {
+            if (route.matches(request, host, path)) {
+                serve(exchange, route);
+                return;
+            }
+        }
+        exchange.respond(HttpResponseStatus.NOT_FOUND, "no route for " + (host.isEmpty() ? "" : host) + path);
+    }
+
+    private void serve(Exchange exchange, Route route) {
+        exchange.route(route.name());
+        HttpRequest request = exchange.request();
+        HttpHeaders headers = request.headers();
+        boolean upgrade = isWebSocketUpgrade(request);
+        InetAddress client = exchange.clientAddress().getAddress();
+        Forwarding.apply(headers, client, trusted(client), "http");
+        route.upstream().host().ifPresent(host -> headers.set(HttpHeaderNames.HOST, host));
+        Hop.prepareRequest(request, exchange.via());
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
+        Interceptor.chain(interceptors, ex -> UpstreamRequest.send(ex, route.upstream(), route.options(),
+                route.attempts(), upgrade)).proceed(exchange);
+    }
+
+    private boolean trusted(InetAddress client) {
+        for (Cidr block : trustedProxies) {
+            if (block.contains(client)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 6455 §4.1: a GET with {@code Upgrade: websocket} and {@code Connection: upgrade}. */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        return request.method() == HttpMethod.GET
+                && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+}

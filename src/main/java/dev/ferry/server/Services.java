@@ -1,0 +1,114 @@
+package dev.ferry.server;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ForwardProxyConfig;
+import dev.ferry.config.ListenerConfig;
+import dev.ferry.config.RetryConfig;
+import dev.ferry.config.RouteConfig;
+import dev.ferry.config.ServerConfig;
+import dev.ferry.config.UpstreamConfig;
+import dev.ferry.forward.ForwardProxy;
+import dev.ferry.forward.SelfAddresses;
+import dev.ferry.http.RequestHandler;
+import dev.ferry.pool.ConnectionPool;
+import dev.ferry.route.Route;
+import dev.ferry.route.Router;
+import dev.ferry.upstream.CallOptions;
+import dev.ferry.upstream.Connector;
+import dev.ferry.upstream.Server;
+import dev.ferry.upstream.Upstream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The request-handling side built from a config: upstreams with their pools, and each listener's
+ * handler (forward proxy, router, or both).
+ */
+final class Services implements AutoCloseable {
+
+    private final FerryConfig config;
+    private final Connector connector;
+    private final Transport transport;
+    private final Supplier<SelfAddresses> self;
+    private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    private final List<ForwardProxy> forwardProxies = new ArrayList<>();
+
+    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
+        this.config = config;
+        this.transport = transport;
+        this.connector = new Connector(transport.socketChannel());
+        this.self = self;
+    }
+
+    static Services build(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) throws StartException {
+        Services services = new Services(config, transport, self);
+        for (UpstreamConfig upstream : config.upstreams().values()) {
+            services.upstreams.put(upstream.name(), services.buildUpstream(upstream));
+        }
+        return services;
+    }
+
+    private Upstream buildUpstream(UpstreamConfig config) throws StartException {
+        List<Server> servers = new ArrayList<>();
+        for (int i = 0; i < config.servers().size(); i++) {
+            ServerConfig server = config.servers().get(i);
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(server.address().host());
+            } catch (UnknownHostException e) {
+                throw new StartException("upstreams." + config.name() + ".servers[" + i + "].address: cannot resolve "
+                        + server.address().host(), e);
+            }
+            servers.add(new Server(new InetSocketAddress(address, server.address().port()), server.weight(),
+                    server.maxConnections()));
+        }
+        CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
+                config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via());
+        return new Upstream(config, servers, options);
+    }
+
+    Map<String, Upstream> upstreams() {
+        return upstreams;
+    }
+
+    /** The handler of an HTTP listener. */
+    RequestHandler handlerFor(ListenerConfig listener) {
+        ForwardProxy forward = null;
+        if (listener.forwardProxy().isPresent()) {
+            ForwardProxyConfig fp = listener.forwardProxy().get();
+            CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
+                    fp.pool().maxRequests(), RetryConfig.DEFAULT.maxReplayBody(), config.server().via());
+            forward = new ForwardProxy(fp, options, self, transport.datagramChannel(), List.of());
+            forwardProxies.add(forward);
+        }
+        Router router = null;
+        if (!listener.routes().isEmpty()) {
+            List<Route> routes = new ArrayList<>();
+            for (RouteConfig route : listener.routes()) {
+                routes.add(buildRoute(route));
+            }
+            router = new Router(routes, listener.trustedProxies(), List.of());
+        }
+        return new ListenerDispatch(forward, router);
+    }
+
+    private Route buildRoute(RouteConfig route) {
+        Upstream upstream = upstreams.get(route.upstream());
+        CallOptions base = upstream.options();
+        RetryConfig retries = route.retries().orElse(upstream.retries());
+        CallOptions options = new CallOptions(base.connector(), base.pool(), route.timeouts().applyTo(base.timeouts()),
+                base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via());
+        return new Route(route.name(), route.match(), upstream, options, retries.attempts());
+    }
+
+    @Override
+    public void close() {
+        forwardProxies.forEach(ForwardProxy::close);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ferry.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ferry.balance.Balancer;
+import dev.ferry.config.HashKey;
+import dev.ferry.config.QueueConfig;
+import dev.ferry.config.RetryConfig;
+import dev.ferry.config.UpstreamConfig;
+import dev.ferry.http.Exchange;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A live upstream: its servers, how one is chosen, the waiting room, the retry budget and how a
+ * request reaches a server.
+ */
+public final class Upstream {
+
+    private final String name;
+    private final List<Server> servers;
+    private final Balancer<Server> balancer;
+    private final Optional<HashKey> hashKey;
+    private final WaitQueue queue;
+    private final RetryBudget budget;
+    private final CallOptions options;
+    private final RetryConfig retries;
+    private final Optional<String> host;
+
+    public Upstream(UpstreamConfig config, List<Server> servers, CallOptions options) {
+        this.name = config.name();
+        this.servers = List.copyOf(servers);
+        this.balancer = balancerFor(config.balance());
+        this.hashKey = config.hashKey();
+        this.queue = new WaitQueue(config.queue());
+        this.budget = new RetryBudget(config.retries().budgetPercent());
+        this.options = requireNonNull(options, "options");
+        this.retries = config.retries();
+        this.host = config.host();
+    }
+
+    /** An upstream of one server, no queue and no retries: where the forward proxy sends a request. */
+    static Upstream direct(Server server, CallOptions options) {
+        return new Upstream("direct", server, options);
+    }
+
+    private Upstream(String name, Server server, CallOptions options) {
+        this.name = name;
+        this.servers = List.of(server);
+        this.balancer = Balancer.roundRobin();
+        this.hashKey = Optional.empty();
+        this.queue = new WaitQueue(QueueConfig.DEFAULT);
+        this.budget = new RetryBudget(0);
+        this.options = options;
+        this.retries = new RetryConfig(1, 0, options.maxReplayBody());
+        this.host = Optional.empty();
+    }
+
+    private static Balancer<Server> balancerFor(UpstreamConfig.Balance balance) {
+        return switch (balance) {
+            case ROUND_ROBIN -> Balancer.roundRobin();
+            case WEIGHTED_ROUND_ROBIN -> Balancer.weightedRoundRobin();
+            case LEAST_CONNECTIONS -> Balancer.leastConnections();
+            case POWER_OF_TWO -> Balancer.powerOfTwo();
+            case CONSISTENT_HASH -> Balancer.consistentHash();
+        };
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Server> servers() {
+        return servers;
+    }
+
+    public CallOptions options() {
+        return options;
+    }
+
+    public RetryConfig retries() {
+        return retries;
+    }
+
+    /** The {@code Host} header to send, when the upstream rewrites it. */
+    public Optional<String> host() {
+        return host;
+    }
+
+    Balancer<Server> balancer() {
+        return balancer;
+    }
+
+    WaitQueue queue() {
+        return queue;
+    }
+
+    RetryBudget budget() {
+        return budget;
+    }
+
+    /** Requests waiting for a free server now. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** The request's consistent-hash key, or null (then any server will do). */
+    String hashKeyOf(Exchange exchange) {
+        if (hashKey.isEmpty()) {
+            return null;
+        }
+        HashKey key = hashKey.get();
+        return switch (key.source()) {
+            case CLIENT_IP -> exchange.clientAddress().getAddress().getHostAddress();
+            case HEADER -> exchange.request().headers().get(key.name());
+            case COOKIE -> cookie(exchange, key.name());
+        };
+    }
+
+    private static String cookie(Exchange exchange, String name) {
+        for (String header : exchange.request().headers().getAll(HttpHeaderNames.COOKIE)) {
+            for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(header)) {
+                if (cookie.name().equals(name)) {
+                    return cookie.value();
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.ferry.upstream;
+
+import dev.ferry.http.Exchange;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Gets one exchange answered by an upstream: picks a server with the balancer, takes a slot on it
+ * (or waits in the upstream's queue when every server is full), runs a {@link ProxyCall}, and
+ * decides what a failed attempt leads to.
+ *
+ * <p>Retry rules: never once any of a response reached the client; always to a server not tried
+ * yet; at most {@code attempts} tries; each retry needs a token from the upstream's retry budget;
+ * the body must have been small enough to keep. Connect failures are retried for every method
+ * (nothing was sent); other failures and 502/503/504 answers only for idempotent methods. Apart
+ * from that, a request that finds its pooled connection closed by the server is sent once more on
+ * a fresh connection to the same server, when that is safe.
+ */
+public final class UpstreamRequest implements ProxyCall.Listener {
+
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
+    private final Exchange exchange;
+    private final Upstream upstream;
+    private final CallOptions options;
+    private final int maxAttempts;
+    private final HttpRequest request;
+    private final boolean upgrade;
+    private final boolean idempotent;
+    private final String hashKey;
+    private final RequestStream body;
+    private final List<Server> tried = new ArrayList<>(2);
+
+    private Server server;
+    private boolean holdingSlot;
+    private ProxyCall call;
+    private int attempts;
+    private boolean freshRetryUsed;
+    /** A retry token taken for the next attempt (not dispatched yet). */
+    private boolean tokenReserved;
+    /** The running attempt is a retry and holds a token until it ends. */
+    private boolean attemptHoldsToken;
+    private boolean queued;
+    private boolean done;
+
+    private UpstreamRequest(Exchange exchange, Upstream upstream, CallOptions options, int maxAttempts, boolean upgrade) {
+        this.exchange = exchange;
+        this.upstream = upstream;
+        this.options = options;
+        this.maxAttempts = maxAttempts;
+        this.request = exchange.request();
+        this.upgrade = upgrade;
+        this.idempotent = idempotent(request.method());
+        this.hashKey = upstream.hashKeyOf(exchange);
+        this.body = new RequestStream(exchange, options.maxReplayBody());
+    }
+
+    /**
+     * Sends the exchange's request (already prepared for the next hop) to {@code upstream}.
+     *
+     * @param options how to reach the servers, with the route's timeouts
+     * @param attempts tries in all, the first included
+     * @param upgrade the request asks for a WebSocket upgrade
+     */
+    public static void send(Exchange exchange, Upstream upstream, CallOptions options, int attempts, boolean upgrade) {
+        new UpstreamRequest(exchange, upstream, options, attempts, upgrade).start();
+    }
+
+    /** Sends the exchange's request to one server, without queueing or retries (the forward proxy). */
+    public static void sendDirect(Exchange exchange, Server server, CallOptions options) {
+        send(exchange, Upstream.direct(server, options), options, 1, false);
+    }
+
+    static boolean idempotent(HttpMethod method) {
+        return IDEMPOTENT.contains(method);
+    }
+
+    private void start() {
+        upstream.budget().requestStarted();
+        exchange.onCancel(this::cancel);
+        exchange.onClientWritabilityChanged(() -> {
+            if (call != null && exchange.clientWritable()) {
+                call.clientWritable();
+            }
+        });
+        pick();
+    }
+
+    EventLoop eventLoop() {
+        return exchange.eventLoop();
+    }
+
+    private void pick() {
+        Server chosen = upstream.balancer().pick(upstream.servers(), this::eligible, hashKey);
+        if (chosen != null && chosen.tryAcquire()) {
+            dispatch(chosen, false);
+            return;
+        }
+        if (anyUntried()) {
+            // Every server we may still use is at max_connections: wait for a slot, boundedly.
+            if (upstream.queue().offer(this, chosen != null)) {
+                queued = true;
+            } else {
+                end(UpstreamFailure.QUEUE_FULL);
+            }
+            return;
+        }
+        end(UpstreamFailure.NO_SERVER);
+    }
+
+    private boolean eligible(Server candidate) {
+        return !candidate.full() && !tried.contains(candidate);
+    }
+
+    private boolean anyUntried() {
+        for (Server s : upstream.servers()) {
+            if (!tried.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void dispatch(Server chosen, boolean freshConnection) {
+        server = chosen;
+        exchange.upstream(chosen.id());
+        holdingSlot = true;
+        attempts++;
+        attemptHoldsToken = tokenReserved;
+        tokenReserved = false;
+        call = new ProxyCall(exchange, request, chosen, options, body, this, freshConnection, upgrade);
+        call.start();
+    }
+
+    /** Woken by the queue: a server slot was freed. */
+    void retryPick() {
+        queued = false;
+        if (!done) {
+            pick();
+        }
+    }
+
+    void queueTimedOut() {
+        queued = false;
+        if (!done) {
+            end(UpstreamFailure.QUEUE_TIMEOUT);
+        }
+    }
+
+    // ---- ProxyCall.Listener ----
+
+    @Override
+    public boolean retryOnStatus(int status) {
+        return (status == 502 || status == 503 || status == 504) && idempotent && reserveRetry();
+    }
+
+    @Override
+    public void failed(UpstreamFailure failure, boolean staleConnection, boolean requestMaybeSent) {
+        releaseSlot();
+        releaseAttemptToken();
+        if (done) {
+            return;
+        }
+        if (staleConnection && !freshRetryUsed && (idempotent || !requestMaybeSent) && body.replayable()
+                && server.tryAcquire()) {
+            freshRetryUsed = true;
+            attempts--;
+            dispatch(server, true);
+            return;
+        }
+        tried.add(server);
+        boolean retriable = failure.beforeRequestSent() || idempotent;
+        if (tokenReserved || retriable && reserveRetry()) {
+            pick();
+        } else {
+            end(failure);
+        }
+    }
+
+    /** Takes a retry token for the next attempt when another server may be tried now. */
+    private boolean reserveRetry() {
+        if (attempts >= maxAttempts || !body.replayable() || !anyUntriedBesides(server)) {
+            return false;
+        }
+        tokenReserved = upstream.budget().tryRetry();
+        return tokenReserved;
+    }
+
+    private boolean anyUntriedBesides(Server current) {
+        for (Server s : upstream.servers()) {
+            if (s != current && !tried.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void finished() {
+        releaseSlot();
+        releaseAttemptToken();
+        complete();
+    }
+
+    private void releaseSlot() {
+        if (holdingSlot) {
+            holdingSlot = false;
+            server.release();
+            upstream.queue().wakeOne();
+        }
+    }
+
+    private void releaseAttemptToken() {
+        if (attemptHoldsToken) {
+            attemptHoldsToken = false;
+            upstream.budget().retryFinished();
+        }
+    }
+
+    private void end(UpstreamFailure failure) {
+        if (done) {
+            return;
+        }
+        complete();
+        exchange.response().abort(failure.status(), failure.reason());
+    }
+
+    private void complete() {
+        if (done) {
+            return;
+        }
+        done = true;
+        releaseAttemptToken();
+        if (tokenReserved) {
+            tokenReserved = false;
+            upstream.budget().retryFinished();
+        }
+        body.release();
+        upstream.budget().requestFinished();
+    }
+
+    private void cancel() {
+        if (queued) {
+            upstream.queue().remove(this);
+            queued = false;
+        }
+        if (call != null) {
+            call.cancel();
+        }
+        releaseSlot();
+        complete();
+    }
+}
