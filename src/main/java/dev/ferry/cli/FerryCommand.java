@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A caching proxy server and load balancer.",
         subcommands = {RunCommand.class, ValidateCommand.class, ForwardCommand.class, ReverseCommand.class,
-                OriginCommand.class,
+                OriginCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCommand implements Runnable {
 
