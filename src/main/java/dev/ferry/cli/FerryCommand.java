@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,8 +27,17 @@ public final class FerryCommand implements Runnable {
         return new CommandLine(new FerryCommand()).execute(args);
     }
 
+    /** Runs the command line with its output and errors going to {@code out} and {@code err}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new FerryCommand());
+        // Set after construction, so every subcommand writes there too.
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(args);
+    }
+
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -161,9 +162,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
             exchange.response().abort(failure.status(), failure.reason());
         } else {
             log.debug("malformed request from {}: {}", clientAddress, failure.reason());
-            logRejected(failure.status().code());
-            ctx.writeAndFlush(ErrorResponses.of(failure.status(), failure.reason(), true))
-                    .addListener(ChannelFutureListener.CLOSE);
+            reject(ErrorResponses.of(failure.status(), failure.reason(), true));
         }
         closing = true;
     }
@@ -218,9 +217,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         Exchange exchange = current;
         switch (expired) {
             case HEADER -> {
-                logRejected(408);
-                ctx.writeAndFlush(ErrorResponses.of(HttpResponseStatus.REQUEST_TIMEOUT, "request header timeout", true))
-                        .addListener(ChannelFutureListener.CLOSE);
+                reject(ErrorResponses.of(HttpResponseStatus.REQUEST_TIMEOUT, "request header timeout", true));
                 closing = true;
             }
             case IDLE -> closeAfterWrites();
@@ -363,11 +360,14 @@ public final class HttpFrontend extends ChannelDuplexHandler {
                 exchange.routeName()));
     }
 
-    private void logRejected(int status) {
+    /** Answers a request that never became an exchange, logs it, and closes the connection. */
+    private void reject(FullHttpResponse response) {
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessRecord(System.currentTimeMillis(), context.listener(), addressText(),
-                    "-", "-", "-", status, 0, 0, 0, null, null, null));
+                    "-", "-", "-", response.status().code(), 0, response.content().readableBytes(), 0,
+                    null, null, null));
         }
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private String addressText() {
