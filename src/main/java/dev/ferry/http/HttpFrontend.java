@@ -4,10 +4,11 @@ import dev.ferry.observe.AccessRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     static final int BLOCK_PIPELINE = 4;
 
     private static final Logger log = LoggerFactory.getLogger(HttpFrontend.class);
+    private static final long LINGER_MILLIS = 2000;
     private static final DefaultFullHttpResponse CONTINUE =
             new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
 
@@ -62,6 +65,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     private Exchange current;
     private int readBlocks;
     private boolean closing;
+    private boolean lingering;
 
     private HttpFrontend(FrontendContext context) {
         this.context = context;
@@ -214,6 +218,10 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     }
 
     private void onTimeout(ClientTimeouts.Expired expired) {
+        if (lingering) {
+            ctx.close();
+            return;
+        }
         Exchange exchange = current;
         switch (expired) {
             case HEADER -> {
@@ -297,8 +305,34 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     }
 
     void closeAfterWrites() {
+        closeGracefully(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
+    }
+
+    /**
+     * Closes once {@code written} is out, in stages (RFC 9112 §9.6): half-close, then read and
+     * discard what the client still sends until it closes, for {@value #LINGER_MILLIS} ms at
+     * most. Closing with unread bytes would make the kernel reset the connection, and a reset can
+     * destroy the response the client has not read yet (a 400 for a request still uploading).
+     */
+    private void closeGracefully(ChannelFuture written) {
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (lingering) {
+            return;
+        }
+        lingering = true;
+        decoder.discardRest();
+        written.addListener(f -> {
+            Channel channel = ctx.channel();
+            if (f.isSuccess() && channel.isActive() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                channel.config().setAutoRead(true);
+                channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                channel.close();
+            }
+        });
     }
 
     void exchangeFinished(Exchange exchange) {
@@ -367,7 +401,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
                     "-", "-", "-", response.status().code(), 0, response.content().readableBytes(), 0,
                     null, null, null));
         }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        closeGracefully(ctx.writeAndFlush(response));
     }
 
     private String addressText() {

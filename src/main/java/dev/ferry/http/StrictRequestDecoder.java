@@ -62,6 +62,14 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         return internalBuffer().readableBytes();
     }
 
+    /** Discards everything received from now on: the connection is closing. */
+    public void discardRest() {
+        state = State.BAD;
+        if (ctx != null) {
+            internalBuffer().skipBytes(internalBuffer().readableBytes());
+        }
+    }
+
     /** Lets the next pipelined request be decoded; called when the previous response is complete. */
     public void resume() {
         if (state != State.PAUSED) {
