@@ -13,17 +13,21 @@ import java.util.Set;
 /**
  * The addresses Ferry itself listens on, so the forward proxy never sends a request to itself (a
  * loop that would use up every connection). A listener bound to a wildcard address listens on
- * every local address, so a target on that port is refused when its address is local.
+ * every local address, so a target on that port is refused when its address is local. A target at
+ * the unspecified address ({@code 0.0.0.0}, {@code ::}) is refused on every listener's port:
+ * connecting to it reaches this host (the JDK connects such a socket to loopback instead).
  */
 public final class SelfAddresses {
 
     private final Set<InetSocketAddress> exact = new HashSet<>();
     private final Set<Integer> wildcardPorts = new HashSet<>();
+    private final Set<Integer> ports = new HashSet<>();
     private final Set<InetAddress> localAddresses;
 
     private SelfAddresses(List<InetSocketAddress> bound, Set<InetAddress> localAddresses) {
         this.localAddresses = localAddresses;
         for (InetSocketAddress address : bound) {
+            ports.add(address.getPort());
             if (address.getAddress().isAnyLocalAddress()) {
                 wildcardPorts.add(address.getPort());
             } else {
@@ -38,8 +42,10 @@ public final class SelfAddresses {
     }
 
     public boolean contains(InetAddress address, int port) {
-        if (wildcardPorts.contains(port) && (address.isLoopbackAddress() || address.isAnyLocalAddress()
-                || localAddresses.contains(address))) {
+        if (address.isAnyLocalAddress() && ports.contains(port)) {
+            return true;
+        }
+        if (wildcardPorts.contains(port) && (address.isLoopbackAddress() || localAddresses.contains(address))) {
             return true;
         }
         return exact.contains(normalise(address, port));

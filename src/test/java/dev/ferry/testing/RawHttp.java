@@ -22,10 +22,22 @@ public final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(5000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /**
+     * Speaks HTTP over a socket that is already connected, e.g. an {@code SSLSocket} layered over
+     * a CONNECT tunnel. Reads are unbuffered, so bytes after a response stay in the socket.
+     */
+    public static RawHttp over(Socket socket) throws IOException {
+        return new RawHttp(socket);
     }
 
     public Socket socket() {
@@ -48,6 +60,27 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public Response read(boolean headRequest) throws IOException {
+        Response head = readHead();
+        int status = head.status();
+        Map<String, String> headers = head.headers();
+        byte[] body;
+        if (headRequest || status < 200 || status == 204 || status == 304) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = readChunked();
+        } else if (headers.containsKey("content-length")) {
+            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+        } else {
+            body = in.readAllBytes();
+        }
+        return new Response(head.statusLine(), status, headers, body);
+    }
+
+    /**
+     * Reads a status line and header section only, leaving what follows in the socket: for the
+     * {@code 200} that opens a CONNECT tunnel, whose "body" is the tunnel itself.
+     */
+    public Response readHead() throws IOException {
         String statusLine = readLine();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -61,17 +94,7 @@ public final class RawHttp implements AutoCloseable {
             headers.merge(name, value, (a, b) -> a + ", " + b);
         }
         int status = Integer.parseInt(statusLine.split(" ")[1]);
-        byte[] body;
-        if (headRequest || status < 200 || status == 204 || status == 304) {
-            body = new byte[0];
-        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = readChunked();
-        } else if (headers.containsKey("content-length")) {
-            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-        } else {
-            body = in.readAllBytes();
-        }
-        return new Response(statusLine, status, headers, body);
+        return new Response(statusLine, status, headers, new byte[0]);
     }
 
     private byte[] readChunked() throws IOException {
