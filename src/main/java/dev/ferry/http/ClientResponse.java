@@ -87,7 +87,8 @@ final class ClientResponse implements ResponseSink {
             return;
         }
         if (!headSent) {
-            exchange.respond(ErrorResponses.of(errorStatus, reason, true));
+            // The connection stays usable when the request was read in full: its framing is intact.
+            exchange.respond(ErrorResponses.of(errorStatus, reason, !exchange.requestComplete()));
         } else {
             keepAlive = false;
             frontend.closeAfterWrites();
