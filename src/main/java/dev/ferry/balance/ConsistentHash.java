@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A hash ring with {@value #POINTS_PER_WEIGHT} virtual nodes per unit of weight. A key goes to
+ * A hash ring with {@value #POINTS_PER_WEIGHT} virtual nodes per unit of configured weight. A key goes to
  * the first eligible server clockwise from its hash, so removing one of N servers moves only the
  * keys that server held (about 1/N) and a retry lands on the key's next server. The ring is
  * rebuilt only when the server list changes. A request without a key goes round robin.
@@ -63,12 +63,12 @@ final class ConsistentHash<T extends Endpoint> implements Balancer<T> {
             this.servers = servers;
             int total = 0;
             for (T server : servers) {
-                total += POINTS_PER_WEIGHT * Math.max(1, server.weight());
+                total += POINTS_PER_WEIGHT * Math.max(1, server.configuredWeight());
             }
             long[][] entries = new long[total][];
             int k = 0;
             for (int s = 0; s < servers.size(); s++) {
-                int points = POINTS_PER_WEIGHT * Math.max(1, servers.get(s).weight());
+                int points = POINTS_PER_WEIGHT * Math.max(1, servers.get(s).configuredWeight());
                 for (int p = 0; p < points; p++) {
                     entries[k++] = new long[] {hash(servers.get(s).id() + "#" + p), s};
                 }

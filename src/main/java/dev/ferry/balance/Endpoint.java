@@ -9,6 +9,11 @@ public interface Endpoint {
     /** Current share of traffic, at least 1 (slow start may lower it for a while). */
     int weight();
 
+    /** The weight as configured, for structures that must not change while a server ramps up (a hash ring). */
+    default int configuredWeight() {
+        return weight();
+    }
+
     /** Requests in flight to this server now. */
     int load();
 }

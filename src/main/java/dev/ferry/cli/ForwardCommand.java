@@ -36,7 +36,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ListenerConfig listener = new ListenerConfig("forward", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
-                List.of(), Optional.of(ForwardProxyConfig.defaults()), List.of(), Optional.empty());
+                List.of(), false, Optional.of(ForwardProxyConfig.defaults()), List.of(), Optional.empty());
         FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener), Map.of(),
                 Limits.DEFAULT, quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));
         return Serving.serve(config, spec.commandLine().getErr());

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.config.AccessLogConfig;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.HealthConfig;
 import dev.ferry.config.HostPort;
 import dev.ferry.config.Limits;
 import dev.ferry.config.ListenerConfig;
@@ -68,11 +69,12 @@ final class ReverseCommand implements Callable<Integer> {
             servers.add(new ServerConfig(parseBackend(backend), 1, 0));
         }
         UpstreamConfig upstream = new UpstreamConfig("backends", strategy, Optional.empty(), servers,
-                QueueConfig.DEFAULT, UpstreamTimeouts.DEFAULT, RetryConfig.DEFAULT, PoolConfig.DEFAULT, Optional.empty());
+                QueueConfig.DEFAULT, UpstreamTimeouts.DEFAULT, RetryConfig.DEFAULT, PoolConfig.DEFAULT, Optional.empty(),
+                HealthConfig.DEFAULT, Optional.empty());
         RouteConfig route = new RouteConfig("all", RouteMatch.ANY, "backends", RouteConfig.TimeoutOverrides.NONE,
                 Optional.empty());
         ListenerConfig listener = new ListenerConfig("reverse", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
-                List.of(), Optional.empty(), List.of(route), Optional.empty());
+                List.of(), false, Optional.empty(), List.of(route), Optional.empty());
         FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener),
                 Map.of("backends", upstream), Limits.DEFAULT,
                 quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));

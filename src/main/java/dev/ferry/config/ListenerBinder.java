@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 final class ListenerBinder {
 
     static final List<String> KEYS = List.of(
-            "name", "bind", "protocol", "trusted_proxies", "forward_proxy", "routes", "upstream");
+            "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream");
 
     private final Set<String> upstreamNames;
     private final Uniques<String> names = new Uniques<>();
@@ -43,6 +43,11 @@ final class ListenerBinder {
         Optional<Protocol> protocol = s.has("protocol")
                 ? s.optional("protocol", v -> v.oneOf(Protocol.class)) : Optional.of(Protocol.HTTP);
         List<Cidr> trustedProxies = s.optional("trusted_proxies", v -> v.listOf(Value::cidr), List.of());
+        boolean proxyProtocol = s.optional("proxy_protocol", Value::bool, false);
+        if (proxyProtocol && trustedProxies.isEmpty()) {
+            s.get("proxy_protocol").ifPresent(v -> v.error(
+                    "PROXY headers are accepted from trusted_proxies only, and trusted_proxies is empty"));
+        }
         if (protocol.isEmpty()) {
             // Which rules apply is unknown, but mistakes inside the blocks are worth reporting now.
             s.optional("forward_proxy", ForwardProxyBinder::bind);
@@ -50,11 +55,12 @@ final class ListenerBinder {
             s.optional("upstream", v -> upstreamName(v, upstreamNames));
             return Optional.empty();
         }
-        return protocol.get() == Protocol.HTTP ? http(s, name, bind, trustedProxies) : tcp(s, name, bind, trustedProxies);
+        return protocol.get() == Protocol.HTTP
+                ? http(s, name, bind, trustedProxies, proxyProtocol) : tcp(s, name, bind, trustedProxies, proxyProtocol);
     }
 
     private Optional<ListenerConfig> http(Section s, Optional<String> name, Optional<HostPort> bind,
-            List<Cidr> trustedProxies) {
+            List<Cidr> trustedProxies, boolean proxyProtocol) {
         Optional<ForwardProxyConfig> forwardProxy = s.optional("forward_proxy", ForwardProxyBinder::bind);
         List<RouteConfig> routes = s.optional("routes", new RouteBinder(upstreamNames)::bindAll, List.of());
         boolean hasRoutes = s.get("routes").map(Value::isNonEmptyList).orElse(false);
@@ -66,12 +72,12 @@ final class ListenerBinder {
         if (name.isEmpty() || bind.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, forwardProxy,
+        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, proxyProtocol, forwardProxy,
                 routes, Optional.empty()));
     }
 
     private Optional<ListenerConfig> tcp(Section s, Optional<String> name, Optional<HostPort> bind,
-            List<Cidr> trustedProxies) {
+            List<Cidr> trustedProxies, boolean proxyProtocol) {
         s.get("forward_proxy").ifPresent(v -> v.error("a tcp listener cannot be a forward proxy; "
                 + "use protocol: http"));
         s.get("routes").ifPresent(v -> v.error("a tcp listener has no routes; it relays bytes to its upstream"));
@@ -82,7 +88,7 @@ final class ListenerBinder {
         if (name.isEmpty() || bind.isEmpty() || upstream.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.TCP, trustedProxies,
+        return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.TCP, trustedProxies, proxyProtocol,
                 Optional.empty(), List.of(), upstream));
     }
 

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param bind address to listen on; port 0 picks a free port
  * @param protocol http or tcp
  * @param trustedProxies peers whose {@code X-Forwarded-*}, {@code Forwarded} and PROXY headers are believed
+ * @param proxyProtocol accept a PROXY protocol header (v1 or v2) from trusted proxies, and take the
+ *     client address from it; a PROXY header from anyone else is refused
  * @param forwardProxy present when this listener is a forward proxy
  * @param routes reverse-proxy routes, first match wins; may be empty
  * @param upstream for tcp listeners, the upstream to relay to
@@ -25,6 +27,7 @@ public record ListenerConfig(
         HostPort bind,
         Protocol protocol,
         List<Cidr> trustedProxies,
+        boolean proxyProtocol,
         Optional<ForwardProxyConfig> forwardProxy,
         List<RouteConfig> routes,
         Optional<String> upstream) {

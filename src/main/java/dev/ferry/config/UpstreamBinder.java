@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 final class UpstreamBinder {
 
     static final List<String> KEYS = List.of(
-            "balance", "hash_key", "servers", "queue", "timeouts", "retries", "pool", "host");
+            "balance", "hash_key", "servers", "queue", "timeouts", "retries", "pool", "host",
+            "health_check", "outlier", "fail_open", "slow_start", "proxy_protocol");
     static final List<String> SERVER_KEYS = List.of("address", "weight", "max_connections");
     static final String HASH_KEYS = "client_ip, header:NAME or cookie:NAME";
 
@@ -46,12 +47,15 @@ final class UpstreamBinder {
         RetryConfig retries = s.optional("retries", PolicyBinder::retries, RetryConfig.DEFAULT);
         PoolConfig pool = s.optional("pool", PolicyBinder::pool, PoolConfig.DEFAULT);
         Optional<String> host = s.optional("host", v -> v.parsed("a host name", Names::hostHeader));
+        HealthConfig health = HealthBinder.bind(s);
+        Optional<UpstreamConfig.ProxyProtocol> proxyProtocol =
+                s.optional("proxy_protocol", v -> v.oneOf(UpstreamConfig.ProxyProtocol.class));
         if (!goodName || balance.isEmpty() || servers.isEmpty() || servers.get().isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new UpstreamConfig(field.key(), balance.get(),
                 balance.get() == Balance.CONSISTENT_HASH ? hashKey : Optional.empty(),
-                servers.get(), queue, timeouts, retries, pool, host));
+                servers.get(), queue, timeouts, retries, pool, host, health, proxyProtocol));
     }
 
     private static Optional<List<ServerConfig>> servers(Value value) {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param retries retry policy
  * @param pool keep-alive pool per event loop per server
  * @param host when present, the {@code Host} header sent to the servers; otherwise the client's is kept
+ * @param health active and passive checks, fail-open and slow start
+ * @param proxyProtocol when present, each connection to a server starts with a PROXY header of that version
  */
 public record UpstreamConfig(
         String name,
@@ -27,7 +29,12 @@ public record UpstreamConfig(
         UpstreamTimeouts timeouts,
         RetryConfig retries,
         PoolConfig pool,
-        Optional<String> host) {
+        Optional<String> host,
+        HealthConfig health,
+        Optional<ProxyProtocol> proxyProtocol) {
+
+    /** PROXY protocol versions (HAProxy's proxy-protocol.txt). */
+    public enum ProxyProtocol { V1, V2 }
 
     public enum Balance { ROUND_ROBIN, WEIGHTED_ROUND_ROBIN, LEAST_CONNECTIONS, POWER_OF_TWO, CONSISTENT_HASH }
 
@@ -41,5 +48,7 @@ public record UpstreamConfig(
         requireNonNull(retries, "retries");
         requireNonNull(pool, "pool");
         requireNonNull(host, "host");
+        requireNonNull(health, "health");
+        requireNonNull(proxyProtocol, "proxyProtocol");
     }
 }

@@ -108,7 +108,7 @@ public final class ForwardProxy implements RequestHandler {
         request.headers().set(HttpHeaderNames.HOST, target.hostHeader());
         Hop.prepareRequest(request, exchange.via());
         Interceptor.chain(interceptors, ex -> resolve(ex, target,
-                address -> UpstreamRequest.sendDirect(ex, new Server(address, 1, 0), callOptions)))
+                address -> UpstreamRequest.sendDirect(ex, Server.unwatched(address), callOptions)))
                 .proceed(exchange);
     }
 

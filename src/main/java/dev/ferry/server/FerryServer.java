@@ -76,7 +76,7 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private void bindAll() throws StartException {
-        services = Services.build(config, transport, self::get);
+        services = Services.build(config, transport, group, self::get);
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);

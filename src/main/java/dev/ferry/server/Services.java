@@ -8,7 +8,9 @@ import dev.ferry.config.RouteConfig;
 import dev.ferry.config.ServerConfig;
 import dev.ferry.config.UpstreamConfig;
 import dev.ferry.forward.ForwardProxy;
+import dev.ferry.Ticker;
 import dev.ferry.forward.SelfAddresses;
+import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.RequestHandler;
 import dev.ferry.pool.ConnectionPool;
 import dev.ferry.route.Route;
@@ -20,11 +22,13 @@ import dev.ferry.upstream.Upstream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * The request-handling side built from a config: upstreams with their pools, and each listener's
@@ -46,15 +50,20 @@ final class Services implements AutoCloseable {
         this.self = self;
     }
 
-    static Services build(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) throws StartException {
+    /** Builds every upstream and starts their health checks on {@code group}. */
+    static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self)
+            throws StartException {
         Services services = new Services(config, transport, self);
         for (UpstreamConfig upstream : config.upstreams().values()) {
-            services.upstreams.put(upstream.name(), services.buildUpstream(upstream));
+            services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
         }
         return services;
     }
 
-    private Upstream buildUpstream(UpstreamConfig config) throws StartException {
+    private Upstream buildUpstream(UpstreamConfig config, EventLoopGroup group) throws StartException {
+        UpstreamHealth health = new UpstreamHealth(config.name(), config.health(), config.servers().size(),
+                Ticker.SYSTEM, Clock.systemUTC());
+        List<UpstreamHealth.Watched> watched = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
         for (int i = 0; i < config.servers().size(); i++) {
             ServerConfig server = config.servers().get(i);
@@ -65,12 +74,16 @@ final class Services implements AutoCloseable {
                 throw new StartException("upstreams." + config.name() + ".servers[" + i + "].address: cannot resolve "
                         + server.address().host(), e);
             }
-            servers.add(new Server(new InetSocketAddress(address, server.address().port()), server.weight(),
-                    server.maxConnections()));
+            InetSocketAddress socketAddress = new InetSocketAddress(address, server.address().port());
+            Server live = new Server(socketAddress, server.weight(), server.maxConnections(),
+                    health.newServer(socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort()));
+            servers.add(live);
+            watched.add(new UpstreamHealth.Watched(socketAddress, live.health()));
         }
+        health.start(watched, group, transport.socketChannel());
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
                 config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via());
-        return new Upstream(config, servers, options);
+        return new Upstream(config, servers, options, health);
     }
 
     Map<String, Upstream> upstreams() {
@@ -109,6 +122,7 @@ final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        upstreams.values().forEach(Upstream::close);
         forwardProxies.forEach(ForwardProxy::close);
     }
 }

@@ -29,8 +29,8 @@ final class ProxyCall {
     /** What the request-level logic learns from an attempt. */
     interface Listener {
 
-        /** A final response head with this status arrived; true means drop it and try elsewhere. */
-        boolean retryOnStatus(int status);
+        /** A final response head with this status arrived (a 5xx counts against the server); true means drop it and try elsewhere. */
+        boolean onResponseStatus(int status);
 
         /**
          * The attempt failed before any of its response reached the client.
@@ -161,7 +161,7 @@ final class ProxyCall {
             skippingInterim = true;
             return;
         }
-        if (listener.retryOnStatus(code)) {
+        if (listener.onResponseStatus(code)) {
             fail(UpstreamFailure.ERROR_STATUS);
             return;
         }

@@ -1,12 +1,13 @@
 package dev.ferry.upstream;
 
 import dev.ferry.balance.Endpoint;
+import dev.ferry.health.ServerHealth;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One server of an upstream and its live state. Shared by every event loop, so its counters are
- * atomic.
+ * atomic. Its weight is scaled by 100 so slow start can hand out a fraction of it.
  */
 public final class Server implements Endpoint {
 
@@ -14,16 +15,27 @@ public final class Server implements Endpoint {
     private final String id;
     private final int weight;
     private final int maxConnections;
+    private final ServerHealth health;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param maxConnections requests in flight allowed at once; 0 means no limit
      */
-    public Server(InetSocketAddress address, int weight, int maxConnections) {
+    public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health) {
         this.address = address;
         this.id = address.getAddress().getHostAddress() + ":" + address.getPort();
-        this.weight = weight;
+        this.weight = weight * 100;
         this.maxConnections = maxConnections;
+        this.health = health;
+    }
+
+    /** A server nobody watches, as the forward proxy's targets. */
+    public static Server unwatched(InetSocketAddress address) {
+        return new Server(address, 1, 0, ServerHealth.UNWATCHED);
+    }
+
+    public ServerHealth health() {
+        return health;
     }
 
     public InetSocketAddress address() {
@@ -35,8 +47,15 @@ public final class Server implements Endpoint {
         return id;
     }
 
+    /** The configured weight × 100, times the share slow start allows now. */
     @Override
     public int weight() {
+        double share = health.trafficShare();
+        return share >= 1 ? weight : Math.max(1, (int) (weight * share));
+    }
+
+    @Override
+    public int configuredWeight() {
         return weight;
     }
 

@@ -7,6 +7,8 @@ import dev.ferry.config.HashKey;
 import dev.ferry.config.QueueConfig;
 import dev.ferry.config.RetryConfig;
 import dev.ferry.config.UpstreamConfig;
+import dev.ferry.health.ServerStatus;
+import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.cookie.Cookie;
@@ -29,11 +31,19 @@ public final class Upstream {
     private final CallOptions options;
     private final RetryConfig retries;
     private final Optional<String> host;
+    private final UpstreamHealth health;
 
-    public Upstream(UpstreamConfig config, List<Server> servers, CallOptions options) {
+    /**
+     * @param servers each with a {@code ServerHealth} from {@code health}
+     */
+    public Upstream(UpstreamConfig config, List<Server> servers, CallOptions options, UpstreamHealth health) {
         this.name = config.name();
         this.servers = List.copyOf(servers);
-        this.balancer = balancerFor(config.balance());
+        // Slow start works through weights, so plain round robin becomes its weighted form (equal weights).
+        boolean slowStart = !config.health().slowStart().isZero();
+        this.balancer = balancerFor(slowStart && config.balance() == UpstreamConfig.Balance.ROUND_ROBIN
+                ? UpstreamConfig.Balance.WEIGHTED_ROUND_ROBIN : config.balance());
+        this.health = health;
         this.hashKey = config.hashKey();
         this.queue = new WaitQueue(config.queue());
         this.budget = new RetryBudget(config.retries().budgetPercent());
@@ -57,6 +67,7 @@ public final class Upstream {
         this.options = options;
         this.retries = new RetryConfig(1, 0, options.maxReplayBody());
         this.host = Optional.empty();
+        this.health = null;
     }
 
     private static Balancer<Server> balancerFor(UpstreamConfig.Balance balance) {
@@ -102,13 +113,35 @@ public final class Upstream {
         return budget;
     }
 
+    /** Each server's health, in config order. */
+    public List<ServerStatus> health() {
+        return servers.stream().map(s -> s.health().status()).toList();
+    }
+
+    /** Whether to try unhealthy servers when no server is available. */
+    boolean failOpen() {
+        return health == null || health.failOpen();
+    }
+
+    /** Stops the active health checks. */
+    public void close() {
+        if (health != null) {
+            health.close();
+        }
+    }
+
     /** Requests waiting for a free server now. */
     public int queued() {
         return queue.size();
     }
 
+    /** Starts choosing servers for one request or connection. */
+    public ServerSelection select(String hashKey) {
+        return new ServerSelection(this, hashKey);
+    }
+
     /** The request's consistent-hash key, or null (then any server will do). */
-    String hashKeyOf(Exchange exchange) {
+    public String hashKeyOf(Exchange exchange) {
         if (hashKey.isEmpty()) {
             return null;
         }

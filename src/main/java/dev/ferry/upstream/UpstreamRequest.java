@@ -4,8 +4,6 @@ import dev.ferry.http.Exchange;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,9 +30,8 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     private final HttpRequest request;
     private final boolean upgrade;
     private final boolean idempotent;
-    private final String hashKey;
     private final RequestStream body;
-    private final List<Server> tried = new ArrayList<>(2);
+    private final ServerSelection selection;
 
     private Server server;
     private boolean holdingSlot;
@@ -56,8 +53,8 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         this.request = exchange.request();
         this.upgrade = upgrade;
         this.idempotent = idempotent(request.method());
-        this.hashKey = upstream.hashKeyOf(exchange);
         this.body = new RequestStream(exchange, options.maxReplayBody());
+        this.selection = upstream.select(upstream.hashKeyOf(exchange));
     }
 
     /**
@@ -96,12 +93,12 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     }
 
     private void pick() {
-        Server chosen = upstream.balancer().pick(upstream.servers(), this::eligible, hashKey);
+        Server chosen = selection.next();
         if (chosen != null && chosen.tryAcquire()) {
             dispatch(chosen, false);
             return;
         }
-        if (anyUntried()) {
+        if (selection.anyLeft(null)) {
             // Every server we may still use is at max_connections: wait for a slot, boundedly.
             if (upstream.queue().offer(this, chosen != null)) {
                 queued = true;
@@ -111,19 +108,6 @@ public final class UpstreamRequest implements ProxyCall.Listener {
             return;
         }
         end(UpstreamFailure.NO_SERVER);
-    }
-
-    private boolean eligible(Server candidate) {
-        return !candidate.full() && !tried.contains(candidate);
-    }
-
-    private boolean anyUntried() {
-        for (Server s : upstream.servers()) {
-            if (!tried.contains(s)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void dispatch(Server chosen, boolean freshConnection) {
@@ -155,7 +139,12 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     // ---- ProxyCall.Listener ----
 
     @Override
-    public boolean retryOnStatus(int status) {
+    public boolean onResponseStatus(int status) {
+        if (status >= 500) {
+            server.health().requestFailed("status " + status);
+        } else {
+            server.health().requestSucceeded();
+        }
         return (status == 502 || status == 503 || status == 504) && idempotent && reserveRetry();
     }
 
@@ -163,6 +152,9 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     public void failed(UpstreamFailure failure, boolean staleConnection, boolean requestMaybeSent) {
         releaseSlot();
         releaseAttemptToken();
+        if (!staleConnection && failure != UpstreamFailure.ERROR_STATUS) {
+            server.health().requestFailed(failure.reason());
+        }
         if (done) {
             return;
         }
@@ -173,7 +165,7 @@ public final class UpstreamRequest implements ProxyCall.Listener {
             dispatch(server, true);
             return;
         }
-        tried.add(server);
+        selection.tried(server);
         boolean retriable = failure.beforeRequestSent() || idempotent;
         if (tokenReserved || retriable && reserveRetry()) {
             pick();
@@ -184,20 +176,11 @@ public final class UpstreamRequest implements ProxyCall.Listener {
 
     /** Takes a retry token for the next attempt when another server may be tried now. */
     private boolean reserveRetry() {
-        if (attempts >= maxAttempts || !body.replayable() || !anyUntriedBesides(server)) {
+        if (attempts >= maxAttempts || !body.replayable() || !selection.anyLeft(server)) {
             return false;
         }
         tokenReserved = upstream.budget().tryRetry();
         return tokenReserved;
-    }
-
-    private boolean anyUntriedBesides(Server current) {
-        for (Server s : upstream.servers()) {
-            if (s != current && !tried.contains(s)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -176,7 +176,7 @@ class ConfigLoaderTest {
 
         ListenerConfig db = config.listeners().get(1);
         assertThat(db).isEqualTo(new ListenerConfig("db", new HostPort("::1", 6432), Protocol.TCP, List.of(),
-                Optional.empty(), List.of(), Optional.of("pg")));
+                false, Optional.empty(), List.of(), Optional.of("pg")));
 
         assertThat(config.upstreams().keySet()).containsExactly("api", "web", "pg");
         assertThat(config.upstreams().get("api")).isEqualTo(new UpstreamConfig(
@@ -190,13 +190,15 @@ class ConfigLoaderTest {
                         Duration.ofMinutes(5)),
                 new RetryConfig(4, 25, 1024 * 1024),
                 new PoolConfig(16, Duration.ofSeconds(45), 1000),
-                Optional.of("api.internal")));
+                Optional.of("api.internal"),
+                HealthConfig.DEFAULT,
+                Optional.empty()));
         assertThat(config.upstreams().get("web")).isEqualTo(new UpstreamConfig(
                 "web", Balance.LEAST_CONNECTIONS, Optional.empty(),
                 List.of(new ServerConfig(new HostPort("web1.internal", 80), 1, 0),
                         new ServerConfig(new HostPort("web2.internal", 80), 1, 0)),
                 QueueConfig.DEFAULT, UpstreamTimeouts.DEFAULT, RetryConfig.DEFAULT, PoolConfig.DEFAULT,
-                Optional.empty()));
+                Optional.empty(), HealthConfig.DEFAULT, Optional.empty()));
         assertThat(config.upstreams().get("pg").balance()).isEqualTo(Balance.ROUND_ROBIN);
     }
 
