@@ -9,7 +9,7 @@ import dev.ferry.http.Exchange;
 import dev.ferry.http.Hop;
 import dev.ferry.http.Interceptor;
 import dev.ferry.http.RequestHandler;
-import dev.ferry.tcp.Tunnel;
+import dev.ferry.upstream.Tunnel;
 import dev.ferry.upstream.CallOptions;
 import dev.ferry.upstream.Connector;
 import dev.ferry.upstream.Server;

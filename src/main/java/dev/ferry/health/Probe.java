@@ -73,6 +73,12 @@ final class Probe {
     }
 
     private static String describe(Throwable cause) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timeout";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
         String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;
     }

@@ -93,6 +93,11 @@ public final class Exchange {
         return frontend.clientAddress();
     }
 
+    /** The socket peer (a load balancer, say): who to trust forwarding headers from. */
+    public InetSocketAddress peerAddress() {
+        return ClientAddress.peer(frontend.channel());
+    }
+
     public String listener() {
         return frontend.context().listener();
     }

@@ -88,14 +88,6 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (clientAddress == null && ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
-            clientAddress = remote;
-        }
-        ctx.fireChannelActive();
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequestHead(request);
@@ -161,11 +153,11 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     private void onDecodeFailure(DecodeFailure failure) {
         Exchange exchange = current;
         if (exchange != null && !exchange.finished()) {
-            log.debug("malformed request body from {}: {}", clientAddress, failure.reason());
+            log.debug("malformed request body from {}: {}", clientAddress(), failure.reason());
             exchange.cancel();
             exchange.response().abort(failure.status(), failure.reason());
         } else {
-            log.debug("malformed request from {}: {}", clientAddress, failure.reason());
+            log.debug("malformed request from {}: {}", clientAddress(), failure.reason());
             reject(ErrorResponses.of(failure.status(), failure.reason(), true));
         }
         closing = true;
@@ -260,7 +252,11 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         return ctx.channel();
     }
 
+    /** The client: the socket peer, or the one a trusted PROXY header named (known before any request). */
     InetSocketAddress clientAddress() {
+        if (clientAddress == null) {
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
         return clientAddress;
     }
 
@@ -405,7 +401,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     }
 
     private String addressText() {
-        return clientAddress == null ? "-"
-                : clientAddress.getAddress().getHostAddress() + ":" + clientAddress.getPort();
+        InetSocketAddress client = clientAddress();
+        return client == null ? "-" : client.getAddress().getHostAddress() + ":" + client.getPort();
     }
 }

@@ -66,7 +66,7 @@ public final class Router implements RequestHandler {
         HttpHeaders headers = request.headers();
         boolean upgrade = isWebSocketUpgrade(request);
         InetAddress client = exchange.clientAddress().getAddress();
-        Forwarding.apply(headers, client, trusted(client), "http");
+        Forwarding.apply(headers, client, trusted(exchange.peerAddress().getAddress()), "http");
         route.upstream().host().ifPresent(host -> headers.set(HttpHeaderNames.HOST, host));
         Hop.prepareRequest(request, exchange.via());
         if (upgrade) {

@@ -6,7 +6,9 @@ import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
 import dev.ferry.http.InFlightLimit;
-import dev.ferry.http.RequestHandler;
+import dev.ferry.tcp.ProxyProtocolGate;
+import dev.ferry.tcp.TcpProxy;
+import dev.ferry.upstream.Upstream;
 import dev.ferry.observe.AccessLog;
 import dev.ferry.observe.AsyncAccessLog;
 import io.netty.bootstrap.ServerBootstrap;
@@ -80,7 +82,7 @@ public final class FerryServer implements AutoCloseable {
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
-            RequestHandler handler = services.handlerFor(listener);
+
             InetSocketAddress address = new InetSocketAddress(listener.bind().host(), listener.bind().port());
             try {
                 Channel channel = new ServerBootstrap()
@@ -91,7 +93,7 @@ public final class FerryServer implements AutoCloseable {
                         // Nothing is accepted until every listener is bound and the self-address list is known.
                         .option(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(httpInitializer(listener, handler))
+                        .childHandler(initializer(listener))
                         .bind(address).sync().channel();
                 listeners.put(listener.name(), channel);
                 bound.add((InetSocketAddress) channel.localAddress());
@@ -107,17 +109,33 @@ public final class FerryServer implements AutoCloseable {
         });
     }
 
-    private ChannelInitializer<SocketChannel> httpInitializer(ListenerConfig listener, RequestHandler handler) {
-        FrontendContext context = new FrontendContext(listener.name(), handler, inFlight, accessLog,
-                config.limits(), config.server().via(), () -> draining);
+    /** The pipeline of a listener's connections: PROXY header gate if asked for, then HTTP or the TCP relay. */
+    private ChannelInitializer<SocketChannel> initializer(ListenerConfig listener) {
+        boolean http = listener.protocol() == ListenerConfig.Protocol.HTTP;
+        FrontendContext context = http ? new FrontendContext(listener.name(), services.handlerFor(listener), inFlight,
+                accessLog, config.limits(), config.server().via(), () -> draining) : null;
+        Upstream upstream = http ? null : services.upstreams().get(listener.upstream().orElseThrow());
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (!connections.tryOpen(ch)) {
-                    ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS)).addListener(ChannelFutureListener.CLOSE);
+                    if (http) {
+                        ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    } else {
+                        ch.close();
+                    }
                     return;
                 }
-                HttpFrontend.install(ch.pipeline(), context);
+                if (listener.proxyProtocol()) {
+                    ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(listener.trustedProxies()));
+                }
+                if (http) {
+                    HttpFrontend.install(ch.pipeline(), context);
+                } else {
+                    ch.pipeline().addLast("tcp-proxy", new TcpProxy(listener.name(), upstream, services.connector(),
+                            accessLog, listener.proxyProtocol()));
+                }
             }
         };
     }

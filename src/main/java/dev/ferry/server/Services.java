@@ -86,6 +86,10 @@ final class Services implements AutoCloseable {
         return new Upstream(config, servers, options, health);
     }
 
+    Connector connector() {
+        return connector;
+    }
+
     Map<String, Upstream> upstreams() {
         return upstreams;
     }

@@ -2,10 +2,11 @@ package dev.ferry.upstream;
 
 import dev.ferry.http.Exchange;
 import dev.ferry.http.Hop;
-import dev.ferry.tcp.Tunnel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -52,6 +53,7 @@ final class ProxyCall {
     private final Listener listener;
     private final boolean freshConnection;
     private final boolean upgrade;
+    private final HAProxyMessage proxyHeader;
     private final Runnable onResponseTimeout = () -> fail(UpstreamFailure.RESPONSE_TIMEOUT);
     private final Runnable onIdleTimeout = () -> fail(UpstreamFailure.IDLE_TIMEOUT);
 
@@ -69,9 +71,10 @@ final class ProxyCall {
      * @param request the head to send, prepared with {@link Hop#prepareRequest}
      * @param freshConnection open a new connection rather than borrow a pooled one
      * @param upgrade the request asks for a WebSocket upgrade
+     * @param proxyHeader a PROXY header to open the connection with (it then serves this request only), or null
      */
     ProxyCall(Exchange exchange, HttpRequest request, Server server, CallOptions options, RequestStream body,
-              Listener listener, boolean freshConnection, boolean upgrade) {
+              Listener listener, boolean freshConnection, boolean upgrade, HAProxyMessage proxyHeader) {
         this.exchange = exchange;
         this.request = request;
         this.server = server;
@@ -80,10 +83,12 @@ final class ProxyCall {
         this.listener = listener;
         this.freshConnection = freshConnection;
         this.upgrade = upgrade;
+        this.proxyHeader = proxyHeader;
     }
 
     void start() {
-        Channel pooled = freshConnection ? null : options.pool().poll(server.address());
+        // A connection that began with a PROXY header speaks for one client only, so it is never shared.
+        Channel pooled = freshConnection || proxyHeader != null ? null : options.pool().poll(server.address());
         if (pooled != null) {
             attach(pooled);
             return;
@@ -105,6 +110,10 @@ final class ProxyCall {
         channel = ch;
         connection = ch.pipeline().get(UpstreamConnection.class);
         connection.bind(this);
+        if (proxyHeader != null) {
+            ch.pipeline().addFirst("proxy-protocol-encoder", HAProxyMessageEncoder.INSTANCE);
+            ch.write(proxyHeader, ch.voidPromise());
+        }
         if (connection.reused() && !UpstreamRequest.idempotent(request.method())) {
             // Whether the head left this process decides if a non-idempotent request may be re-sent.
             ch.write(request).addListener(f -> headMaybeSent |= f.isSuccess());
@@ -221,7 +230,8 @@ final class ProxyCall {
     private void releaseConnection() {
         connection.unbind();
         int max = options.maxRequestsPerConnection();
-        if (upstreamKeepAlive && requestWritten && channel.isActive() && (max == 0 || connection.requests() < max)) {
+        if (upstreamKeepAlive && requestWritten && proxyHeader == null && channel.isActive()
+                && (max == 0 || connection.requests() < max)) {
             channel.config().setAutoRead(true);
             options.pool().offer(server.address(), channel);
         } else {

@@ -70,7 +70,7 @@ public final class Server implements Endpoint {
     }
 
     /** Takes a slot for one request, or returns false when the server is full. */
-    boolean tryAcquire() {
+    public boolean tryAcquire() {
         if (maxConnections == 0) {
             inFlight.incrementAndGet();
             return true;
@@ -86,7 +86,7 @@ public final class Server implements Endpoint {
         }
     }
 
-    void release() {
+    public void release() {
         inFlight.decrementAndGet();
     }
 

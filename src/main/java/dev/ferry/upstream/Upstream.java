@@ -13,6 +13,7 @@ import dev.ferry.http.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,7 @@ public final class Upstream {
     private final RetryConfig retries;
     private final Optional<String> host;
     private final UpstreamHealth health;
+    private final Optional<UpstreamConfig.ProxyProtocol> proxyProtocol;
 
     /**
      * @param servers each with a {@code ServerHealth} from {@code health}
@@ -44,6 +46,7 @@ public final class Upstream {
         this.balancer = balancerFor(slowStart && config.balance() == UpstreamConfig.Balance.ROUND_ROBIN
                 ? UpstreamConfig.Balance.WEIGHTED_ROUND_ROBIN : config.balance());
         this.health = health;
+        this.proxyProtocol = config.proxyProtocol();
         this.hashKey = config.hashKey();
         this.queue = new WaitQueue(config.queue());
         this.budget = new RetryBudget(config.retries().budgetPercent());
@@ -68,6 +71,7 @@ public final class Upstream {
         this.retries = new RetryConfig(1, 0, options.maxReplayBody());
         this.host = Optional.empty();
         this.health = null;
+        this.proxyProtocol = Optional.empty();
     }
 
     private static Balancer<Server> balancerFor(UpstreamConfig.Balance balance) {
@@ -111,6 +115,17 @@ public final class Upstream {
 
     RetryBudget budget() {
         return budget;
+    }
+
+    /** The PROXY protocol version to open each server connection with, if any. */
+    public Optional<UpstreamConfig.ProxyProtocol> proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    /** A TCP connection's consistent-hash key: the client address when hashing on it, else null. */
+    public String connectionHashKey(InetSocketAddress client) {
+        return hashKey.filter(k -> k.source() == HashKey.Source.CLIENT_IP)
+                .map(k -> client.getAddress().getHostAddress()).orElse(null);
     }
 
     /** Each server's health, in config order. */

@@ -2,8 +2,10 @@ package dev.ferry.upstream;
 
 import dev.ferry.http.Exchange;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
 import java.util.Set;
 
 /**
@@ -117,7 +119,9 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         attempts++;
         attemptHoldsToken = tokenReserved;
         tokenReserved = false;
-        call = new ProxyCall(exchange, request, chosen, options, body, this, freshConnection, upgrade);
+        HAProxyMessage proxyHeader = upstream.proxyProtocol().map(version -> ProxyHeaders.of(version,
+                exchange.clientAddress(), (InetSocketAddress) exchange.channel().localAddress())).orElse(null);
+        call = new ProxyCall(exchange, request, chosen, options, body, this, freshConnection, upgrade, proxyHeader);
         call.start();
     }
 

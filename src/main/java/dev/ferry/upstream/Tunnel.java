@@ -1,4 +1,4 @@
-package dev.ferry.tcp;
+package dev.ferry.upstream;
 
 import dev.ferry.http.Deadline;
 import io.netty.buffer.ByteBuf;
