@@ -15,6 +15,9 @@ final class Serving {
 
     /** Returns the exit code: 0 after a graceful shutdown, 1 when Ferry could not start. */
     static int serve(FerryConfig config, PrintWriter err) {
+        // Handlers first: a signal that arrives while the listeners bind is kept, and honoured right after.
+        CountDownLatch terminate = new CountDownLatch(1);
+        Signals.onTermination(terminate::countDown);
         FerryServer server;
         try {
             server = FerryServer.start(config);
@@ -23,17 +26,12 @@ final class Serving {
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Signals.onTermination(() -> {
-            server.shutdown(config.server().drainTimeout());
-            stopped.countDown();
-        });
         try {
-            stopped.await();
+            terminate.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.close();
         }
+        server.shutdown(config.server().drainTimeout());
         return 0;
     }
 }

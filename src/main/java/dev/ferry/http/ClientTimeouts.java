@@ -91,6 +91,21 @@ final class ClientTimeouts extends ChannelDuplexHandler {
         deadline.arm(bytesBuffered ? headerTimeout : idleTimeout);
     }
 
+    /**
+     * Ferry stopped (or resumed) reading the client, e.g. because the server does not take the body
+     * as fast: the client is not idle meanwhile, so its body timer waits.
+     */
+    void readsPaused(boolean paused) {
+        if (phase != Phase.READ_BODY || stalled) {
+            return;
+        }
+        if (paused) {
+            deadline.disarm();
+        } else {
+            deadline.arm(idleTimeout);
+        }
+    }
+
     /** The client stopped (or resumed) taking response bytes. */
     void clientWritable(boolean writable) {
         if (phase == Phase.AWAIT_HEAD) {

@@ -287,6 +287,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         readBlocks |= reason;
         if (before == 0) {
             ctx.channel().config().setAutoRead(false);
+            timeouts.readsPaused(true);
         }
     }
 
@@ -297,6 +298,7 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         readBlocks &= ~reason;
         if (readBlocks == 0 && !closing) {
             ctx.channel().config().setAutoRead(true);
+            timeouts.readsPaused(false);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.route;
 
+import dev.ferry.config.RetryConfig;
 import dev.ferry.config.RouteMatch;
 import dev.ferry.upstream.CallOptions;
 import dev.ferry.upstream.Upstream;
@@ -19,16 +20,16 @@ public final class Route {
     private final RouteMatch match;
     private final Upstream upstream;
     private final CallOptions options;
-    private final int attempts;
+    private final RetryConfig retries;
 
-    public Route(String name, RouteMatch match, Upstream upstream, CallOptions options, int attempts) {
+    public Route(String name, RouteMatch match, Upstream upstream, CallOptions options, RetryConfig retries) {
         this.name = name;
         this.match = match;
         this.host = match.host().map(HostMatcher::of).orElse(null);
         this.pathPrefix = match.pathPrefix();
         this.upstream = upstream;
         this.options = options;
-        this.attempts = attempts;
+        this.retries = retries;
     }
 
     public String name() {
@@ -43,8 +44,8 @@ public final class Route {
         return options;
     }
 
-    int attempts() {
-        return attempts;
+    RetryConfig retries() {
+        return retries;
     }
 
     /** Whether this route names hosts, and {@code host} is one of them. */

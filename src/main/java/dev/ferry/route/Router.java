@@ -74,7 +74,7 @@ public final class Router implements RequestHandler {
             headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
         Interceptor.chain(interceptors, ex -> UpstreamRequest.send(ex, route.upstream(), route.options(),
-                route.attempts(), upgrade)).proceed(exchange);
+                route.retries(), upgrade)).proceed(exchange);
     }
 
     private boolean trusted(InetAddress client) {

@@ -121,7 +121,7 @@ final class Services implements AutoCloseable {
         RetryConfig retries = route.retries().orElse(upstream.retries());
         CallOptions options = new CallOptions(base.connector(), base.pool(), route.timeouts().applyTo(base.timeouts()),
                 base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via());
-        return new Route(route.name(), route.match(), upstream, options, retries.attempts());
+        return new Route(route.name(), route.match(), upstream, options, retries);
     }
 
     @Override

@@ -139,6 +139,10 @@ final class ProxyCall {
         }
         if (!channel.isWritable()) {
             exchange.pauseBody();
+            if (!responseStarted) {
+                // The server stopped taking the body: that is the upstream's idle time, not the client's.
+                connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
+            }
         }
     }
 
@@ -149,7 +153,10 @@ final class ProxyCall {
     }
 
     void onUpstreamWritabilityChanged() {
-        if (channel.isWritable()) {
+        if (channel.isWritable() && !done) {
+            if (!requestWritten && !responseStarted) {
+                connection.disarm();
+            }
             exchange.resumeBody();
         }
     }
@@ -214,15 +221,20 @@ final class ProxyCall {
         if (responseHeadSent && !done) {
             exchange.response().flush();
             if (!exchange.clientWritable()) {
+                // Ferry stops reading the server while the client catches up; the server is not idle then.
                 channel.config().setAutoRead(false);
+                connection.disarm();
             }
         }
     }
 
     /** The client can take more again: resume reading the response. */
     void clientWritable() {
-        if (!done && channel != null) {
+        if (!done && channel != null && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
+            if (responseHeadSent) {
+                connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
+            }
         }
     }
 

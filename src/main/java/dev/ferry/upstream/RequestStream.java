@@ -51,13 +51,22 @@ final class RequestStream implements BodyReceiver {
             exchange.receiveBody(this);
         } else {
             call.flush();
+            if (!exchange.requestComplete()) {
+                exchange.resumeBody();
+            }
         }
     }
 
-    /** The current attempt is over; parts that arrive now are only kept (if they can be). */
+    /**
+     * The current attempt is over. Reading the client pauses until the next attempt attaches:
+     * bytes read meanwhile could only be kept while the copy lasts, and a part that is neither
+     * kept nor sent would be lost.
+     */
     void detach() {
         target = null;
-        exchange.resumeBody();
+        if (exchange.hasBody() && !exchange.requestComplete()) {
+            exchange.pauseBody();
+        }
     }
 
     @Override

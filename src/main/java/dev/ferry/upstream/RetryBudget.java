@@ -4,20 +4,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps retries so that a failing upstream is not hit by a retry storm: retries in flight may be at
- * most {@code percent} of the requests in flight, but always at least {@value #MIN_RETRIES} (so a
- * lone request can still be retried), as Envoy's retry budgets do.
+ * most a share ({@code budget}, the route's or the upstream's) of the requests in flight to the
+ * upstream, but always at least {@value #MIN_RETRIES} (so a lone request can still be retried), as
+ * Envoy's retry budgets do.
  */
 final class RetryBudget {
 
     static final int MIN_RETRIES = 3;
 
-    private final int percent;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger retries = new AtomicInteger();
-
-    RetryBudget(int percent) {
-        this.percent = percent;
-    }
 
     void requestStarted() {
         requests.incrementAndGet();
@@ -27,8 +23,8 @@ final class RetryBudget {
         requests.decrementAndGet();
     }
 
-    /** Takes a retry token, or returns false when the budget is spent. */
-    boolean tryRetry() {
+    /** Takes a retry token, or returns false when {@code percent} of the requests in flight are already retries. */
+    boolean tryRetry(int percent) {
         int allowed = Math.max(MIN_RETRIES, requests.get() * percent / 100);
         while (true) {
             int n = retries.get();

@@ -46,6 +46,21 @@ public final class ServerSelection {
         return false;
     }
 
+    /** Whether {@code server} could take this request now, were it free (it was not tried, and is usable). */
+    public boolean couldUse(Server server) {
+        return !tried.contains(server) && usable(server);
+    }
+
+    /** Whether some server could take it right now. */
+    public boolean anyFree() {
+        for (Server s : upstream.servers()) {
+            if (eligible(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean eligible(Server candidate) {
         return !candidate.full() && !tried.contains(candidate) && usable(candidate);
     }

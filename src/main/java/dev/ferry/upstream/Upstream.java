@@ -49,7 +49,7 @@ public final class Upstream {
         this.proxyProtocol = config.proxyProtocol();
         this.hashKey = config.hashKey();
         this.queue = new WaitQueue(config.queue());
-        this.budget = new RetryBudget(config.retries().budgetPercent());
+        this.budget = new RetryBudget();
         this.options = requireNonNull(options, "options");
         this.retries = config.retries();
         this.host = config.host();
@@ -66,7 +66,7 @@ public final class Upstream {
         this.balancer = Balancer.roundRobin();
         this.hashKey = Optional.empty();
         this.queue = new WaitQueue(QueueConfig.DEFAULT);
-        this.budget = new RetryBudget(0);
+        this.budget = new RetryBudget();
         this.options = options;
         this.retries = new RetryConfig(1, 0, options.maxReplayBody());
         this.host = Optional.empty();

@@ -1,5 +1,6 @@
 package dev.ferry.upstream;
 
+import dev.ferry.config.RetryConfig;
 import dev.ferry.http.Exchange;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
@@ -29,6 +30,7 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     private final Upstream upstream;
     private final CallOptions options;
     private final int maxAttempts;
+    private final int budgetPercent;
     private final HttpRequest request;
     private final boolean upgrade;
     private final boolean idempotent;
@@ -45,13 +47,17 @@ public final class UpstreamRequest implements ProxyCall.Listener {
     /** The running attempt is a retry and holds a token until it ends. */
     private boolean attemptHoldsToken;
     private boolean queued;
+    /** When waiting in the queue must end (System.nanoTime), set the first time it queues; 0 before. */
+    private long queueDeadline;
     private boolean done;
 
-    private UpstreamRequest(Exchange exchange, Upstream upstream, CallOptions options, int maxAttempts, boolean upgrade) {
+    private UpstreamRequest(Exchange exchange, Upstream upstream, CallOptions options, RetryConfig retries,
+                            boolean upgrade) {
         this.exchange = exchange;
         this.upstream = upstream;
         this.options = options;
-        this.maxAttempts = maxAttempts;
+        this.maxAttempts = retries.attempts();
+        this.budgetPercent = retries.budgetPercent();
         this.request = exchange.request();
         this.upgrade = upgrade;
         this.idempotent = idempotent(request.method());
@@ -63,16 +69,18 @@ public final class UpstreamRequest implements ProxyCall.Listener {
      * Sends the exchange's request (already prepared for the next hop) to {@code upstream}.
      *
      * @param options how to reach the servers, with the route's timeouts
-     * @param attempts tries in all, the first included
+     * @param retries attempts in all and the retry budget (the route's, or the upstream's)
      * @param upgrade the request asks for a WebSocket upgrade
      */
-    public static void send(Exchange exchange, Upstream upstream, CallOptions options, int attempts, boolean upgrade) {
-        new UpstreamRequest(exchange, upstream, options, attempts, upgrade).start();
+    public static void send(Exchange exchange, Upstream upstream, CallOptions options, RetryConfig retries,
+                            boolean upgrade) {
+        new UpstreamRequest(exchange, upstream, options, retries, upgrade).start();
     }
 
     /** Sends the exchange's request to one server, without queueing or retries (the forward proxy). */
     public static void sendDirect(Exchange exchange, Server server, CallOptions options) {
-        send(exchange, Upstream.direct(server, options), options, 1, false);
+        Upstream direct = Upstream.direct(server, options);
+        send(exchange, direct, options, direct.retries(), false);
     }
 
     static boolean idempotent(HttpMethod method) {
@@ -102,14 +110,27 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         }
         if (selection.anyLeft(null)) {
             // Every server we may still use is at max_connections: wait for a slot, boundedly.
-            if (upstream.queue().offer(this, chosen != null)) {
-                queued = true;
-            } else {
-                end(UpstreamFailure.QUEUE_FULL);
+            if (queueDeadline == 0) {
+                queueDeadline = upstream.queue().deadlineFromNow();
+            }
+            if (!upstream.queue().offer(this, queueDeadline, chosen != null)) {
+                end(System.nanoTime() - queueDeadline >= 0 ? UpstreamFailure.QUEUE_TIMEOUT : UpstreamFailure.QUEUE_FULL);
+                return;
+            }
+            queued = true;
+            // A slot may have freed between the look and the enqueue, waking nobody: look again.
+            if (selection.anyFree() && upstream.queue().remove(this)) {
+                queued = false;
+                pick();
             }
             return;
         }
         end(UpstreamFailure.NO_SERVER);
+    }
+
+    /** Whether this waiting request could use {@code server} (called from the thread that freed it). */
+    boolean couldUse(Server server) {
+        return selection.couldUse(server);
     }
 
     private void dispatch(Server chosen, boolean freshConnection) {
@@ -183,7 +204,7 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         if (attempts >= maxAttempts || !body.replayable() || !selection.anyLeft(server)) {
             return false;
         }
-        tokenReserved = upstream.budget().tryRetry();
+        tokenReserved = upstream.budget().tryRetry(budgetPercent);
         return tokenReserved;
     }
 
@@ -198,7 +219,7 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         if (holdingSlot) {
             holdingSlot = false;
             server.release();
-            upstream.queue().wakeOne();
+            upstream.queue().wake(server);
         }
     }
 

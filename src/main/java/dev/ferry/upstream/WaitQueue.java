@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The waiting room of an upstream whose servers are all at {@code max_connections}: bounded in
- * size and in time. A waiter is woken on its own event loop when a server slot frees; one that
- * waits too long, or finds the room full, gets a 503 at once.
+ * size and in time. When a server frees a slot, the longest waiter that can use that server (it
+ * has not tried it yet) is woken on its own event loop; one that waits too long, or finds the
+ * room full, gets a 503. Waking, timing out and leaving race; whoever claims a waiter first wins.
  */
 final class WaitQueue {
 
@@ -29,11 +30,23 @@ final class WaitQueue {
         return size.get();
     }
 
+    /** The queue timeout from now, for a request that starts waiting. */
+    long deadlineFromNow() {
+        return System.nanoTime() + timeoutNanos;
+    }
+
     /**
-     * Enqueues {@code request}; false when the room is full. {@code request.retryPick()} runs on
-     * its event loop when a slot frees, {@code request.queueTimedOut()} when it waited too long.
+     * Enqueues {@code request} until {@code deadline} (System.nanoTime); false when the room is
+     * full or the deadline has passed. {@code request.retryPick()} runs on its event loop when it
+     * is woken, {@code request.queueTimedOut()} when the deadline comes first.
+     *
+     * @param first put it at the head (it was woken and is waiting again)
      */
-    boolean offer(UpstreamRequest request, boolean first) {
+    boolean offer(UpstreamRequest request, long deadline, boolean first) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
         while (true) {
             int n = size.get();
             if (n >= capacity) {
@@ -46,9 +59,10 @@ final class WaitQueue {
         Waiter waiter = new Waiter(request);
         waiter.timer = request.eventLoop().schedule(() -> {
             if (waiter.claim()) {
+                waiters.remove(waiter);
                 request.queueTimedOut();
             }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }, left, TimeUnit.NANOSECONDS);
         if (first) {
             waiters.offerFirst(waiter);
         } else {
@@ -57,11 +71,11 @@ final class WaitQueue {
         return true;
     }
 
-    /** A server slot was freed: the longest waiter tries again. */
-    void wakeOne() {
-        Waiter waiter;
-        while ((waiter = waiters.pollFirst()) != null) {
-            if (waiter.claim()) {
+    /** {@code freed} has a free slot: the longest waiter that can use it tries again. */
+    void wake(Server freed) {
+        for (Waiter waiter : waiters) {
+            if (waiter.request.couldUse(freed) && waiter.claim()) {
+                waiters.remove(waiter);
                 waiter.timer.cancel(false);
                 UpstreamRequest request = waiter.request;
                 request.eventLoop().execute(request::retryPick);
@@ -70,15 +84,19 @@ final class WaitQueue {
         }
     }
 
-    /** Drops a waiter whose client went away. */
-    void remove(UpstreamRequest request) {
+    /** Takes {@code request} out of the queue; false when a wake-up or timeout claimed it first. */
+    boolean remove(UpstreamRequest request) {
         for (Waiter waiter : waiters) {
-            if (waiter.request == request && waiter.claim()) {
-                waiter.timer.cancel(false);
-                waiters.remove(waiter);
-                return;
+            if (waiter.request == request) {
+                if (waiter.claim()) {
+                    waiter.timer.cancel(false);
+                    waiters.remove(waiter);
+                    return true;
+                }
+                return false;
             }
         }
+        return false;
     }
 
     private final class Waiter {
@@ -90,7 +108,6 @@ final class WaitQueue {
             this.request = request;
         }
 
-        /** Whoever claims the waiter first (wake, timeout, removal) decides its fate. */
         boolean claim() {
             if (done.compareAndSet(false, true)) {
                 size.decrementAndGet();

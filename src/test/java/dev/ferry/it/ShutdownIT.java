@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,9 +114,6 @@ class ShutdownIT {
     }
 
     @Test
-    @Disabled("BUG: the SIGTERM/SIGINT handlers are installed (cli/Serving) only after FerryServer.start()"
-            + " returned, while the listeners already accept: a SIGTERM sent as soon as the port accepts gets the"
-            + " JVM's default handling, exit 143 without draining (6 of 6 tries; 50 ms later it exits 0)")
     void sigtermAsSoonAsThePortAcceptsStillDrainsAndExitsZero() {
         port = FerryProcess.freePort();
         ferry = FerryProcess.run(dir, """

@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,12 +190,6 @@ class QueueTest {
     }
 
     @Test
-    @Disabled("BUG: WaitQueue.wakeOne() wakes exactly one waiter when any server frees a slot, and a woken "
-            + "UpstreamRequest that cannot use that server (it already tried it: a retry) just re-queues itself at "
-            + "the back (UpstreamRequest.pick -> queue.offer(this, false)) without passing the wake-up on. A second "
-            + "waiter that could use the free server is never woken: the server stays idle and the waiter gets the "
-            + "queue-timeout 503. Fix: wake the next waiter when a woken one cannot take the slot (or let wakeOne "
-            + "skip waiters whose eligible set excludes the freed server).")
     void aFreedServerIsGivenToAWaiterThatCanUseIt() throws Exception {
         CountDownLatch releaseFirst = new CountDownLatch(1);
         CountDownLatch releaseSecond = new CountDownLatch(1);
@@ -260,13 +253,6 @@ class QueueTest {
     }
 
     @Test
-    @Disabled("BUG (race, fails in about 6 runs of 7): lost wake-up in the wait queue. UpstreamRequest.pick() sees every "
-            + "server full, then calls WaitQueue.offer(); if the request holding the slot finishes in between, its "
-            + "releaseSlot() -> WaitQueue.wakeOne() finds the queue still empty and wakes nobody. The new waiter then "
-            + "sleeps with a free server until another slot frees or its queue timeout ends in a 503. Here 2 clients "
-            + "in lock step against max_connections: 1 (nobody else to free a slot) see 1-2 such 503s per ~4000 "
-            + "rounds. Fix: after enqueueing, re-check for a free eligible server (and dequeue/retry if there is "
-            + "one), as a condition-variable wait re-checks its predicate.")
     void aWaiterIsNeverStrandedWhileItsServerIsFree() throws Exception {
         try (TestFerry ferry = TestFerry.start("""
                 listeners:

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -281,17 +280,6 @@ class RetryTest {
     }
 
     @Test
-    @Disabled("BUG: request body lost while a retry is between attempts. After a failed attempt, "
-            + "ProxyCall/RequestStream.detach() sets target = null and resumes reading the client body; parts that "
-            + "arrive before the next attempt attaches (it waits in the queue, or is still connecting) go to "
-            + "RequestStream.bodyPart() with no target. Once the kept copy passes max_replay_body it is released, "
-            + "replayable becomes false, and those parts (the LastHttpContent included) are released and lost. The "
-            + "retry was already decided (reserveRetry checked replayable() before), so the next attempt is sent "
-            + "anyway: attach() finds kept == null and receiving == true and only flushes. Server b gets the PUT head "
-            + "(Content-Length: 40960) and none of the body; no LastHttpContent is ever written, so the response "
-            + "timeout is never armed and the client hangs indefinitely while b's only slot stays taken. Fix: "
-            + "re-check body.replayable() when the next attempt is dispatched (end with 502 if it is no longer), or "
-            + "stop reading the client body (pauseBody) while no attempt is attached.")
     void aRetryWaitingForAFreeServerDoesNotLoseTheBodyThatArrivesMeanwhile() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (ScriptedServer a = ScriptedServer.startReadingHeadsOnly(ScriptedServer.closeWithoutAnswer());

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -278,15 +277,6 @@ class TimeoutsTest {
     }
 
     @Test
-    @Disabled("BUG: the upstream idle timeout fires while Ferry itself has stopped reading the server because "
-            + "the client is slow. ProxyCall.onResponseContent arms the idle Deadline on every part; "
-            + "ProxyCall.onReadComplete then sets autoRead(false) on the server connection when the client is not "
-            + "writable, but the Deadline keeps running, and clientWritable() turns reading back on without "
-            + "re-arming. A client that pauses longer than timeouts.idle (here 1.5 s against 500 ms, far below its "
-            + "own limits.idle_timeout of 60 s) gets its download cut off after ~4 MiB of 16 MiB although the "
-            + "server never went idle (it was blocked by Ferry). Fix: disarm the idle deadline while reads are "
-            + "paused for backpressure and re-arm it when they resume; slow clients are the client-side "
-            + "(STALLED) timeout's business.")
     void aClientPausingItsDownloadIsNotCutOffByTheServersIdleTimeout() throws Exception {
         try (TestFerry strict = TestFerry.start("""
                 listeners:
@@ -333,14 +323,6 @@ class TimeoutsTest {
     }
 
     @Test
-    @Disabled("BUG: timeouts.idle does not cover the request body, though UpstreamTimeouts documents it as "
-            + "'between two reads or writes while a request or response streams'. ProxyCall arms no deadline while "
-            + "it sends the body (send() only pauses the client when the server connection is unwritable); the "
-            + "response deadline starts after the last part. A server that reads the head and then stops reading "
-            + "leaves the upload stuck until the client-side limits.idle_timeout fires, and the client is then told "
-            + "408 'request body timeout', as if it had been slow, instead of 504 after timeouts.idle. Fix: arm the "
-            + "idle deadline while the request streams (reset on each write that completes) and map its expiry to "
-            + "504.")
     void aServerThatStopsReadingAnUploadGets504AfterTheIdleTimeout() throws Exception {
         CountDownLatch end = new CountDownLatch(1);
         try (ScriptedServer deaf = ScriptedServer.startReadingHeadsOnly((request, out) -> {
