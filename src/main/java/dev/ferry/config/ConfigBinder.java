@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class ConfigBinder {
 
     static final List<String> KEYS = List.of("server", "listeners", "upstreams", "limits", "access_log");
-    static final List<String> SERVER_KEYS = List.of("workers", "drain_timeout", "via");
+    static final List<String> SERVER_KEYS = List.of("workers", "drain_timeout", "via", "transport");
     static final List<String> LIMITS_KEYS = List.of(
             "max_connections", "max_requests_in_flight", "max_header_size", "header_timeout", "idle_timeout");
     static final List<String> ACCESS_LOG_KEYS = List.of("format", "path");
@@ -62,7 +62,8 @@ final class ConfigBinder {
         return value.section(SERVER_KEYS).map(s -> new ServerSettings(
                 s.optional("workers", v -> v.integer(0, 4096), d.workers()),
                 s.optional("drain_timeout", v -> v.duration(false), d.drainTimeout()),
-                s.optional("via", v -> v.parsed("a string", ConfigBinder::via), d.via())));
+                s.optional("via", v -> v.parsed("a string", ConfigBinder::via), d.via()),
+                s.optional("transport", v -> v.oneOf(ServerSettings.TransportChoice.class), d.transport())));
     }
 
     static String via(String text) {

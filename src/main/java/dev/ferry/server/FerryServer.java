@@ -58,7 +58,7 @@ public final class FerryServer implements AutoCloseable {
 
     private FerryServer(FerryConfig config) {
         this.config = config;
-        this.transport = Transport.detect();
+        this.transport = Transport.choose(config.server().transport());
         this.group = transport.newEventLoopGroup(config.server().workers(), "ferry-io");
         this.accessLog = config.accessLog().<AccessLog>map(AsyncAccessLog::start).orElse(AccessLog.OFF);
         this.inFlight = new InFlightLimit(config.limits().maxRequestsInFlight());

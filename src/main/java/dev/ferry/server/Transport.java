@@ -1,5 +1,6 @@
 package dev.ferry.server;
 
+import dev.ferry.config.ServerSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -10,6 +11,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -18,9 +24,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The socket implementation: Linux epoll when its native library loads, Java NIO otherwise. Every
- * channel Ferry creates (listeners, upstream connections, DNS) comes from here, so they all fit
- * the event loops they run on.
+ * The socket implementation: Linux io_uring or epoll when their native libraries load, Java NIO
+ * otherwise. Every channel Ferry creates (listeners, upstream connections, DNS, health checks)
+ * comes from here, so they all fit the event loops they run on.
  */
 public enum Transport {
 
@@ -28,6 +34,12 @@ public enum Transport {
         @Override
         IoHandlerFactory ioHandlerFactory() {
             return EpollIoHandler.newFactory();
+        }
+    },
+    IO_URING(IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringDatagramChannel.class) {
+        @Override
+        IoHandlerFactory ioHandlerFactory() {
+            return IoUringIoHandler.newFactory();
         }
     },
     NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class) {
@@ -48,10 +60,23 @@ public enum Transport {
         this.datagramChannel = datagramChannel;
     }
 
-    /** Epoll when available (and not disabled with {@code -Dferry.transport=nio}), else NIO. */
-    public static Transport detect() {
-        if ("nio".equalsIgnoreCase(System.getProperty("ferry.transport"))) {
+    /**
+     * The transport for {@code choice}: {@code auto} is io_uring where the kernel allows it (it
+     * batches socket operations into fewer kernel entries), else epoll, else NIO; a forced choice
+     * falls back the same way when it is not available. {@code -Dferry.transport=...} overrides
+     * the config (for tests and experiments).
+     */
+    public static Transport choose(ServerSettings.TransportChoice choice) {
+        String override = System.getProperty("ferry.transport");
+        if (override != null) {
+            choice = ServerSettings.TransportChoice.valueOf(override.toUpperCase(java.util.Locale.ROOT));
+        }
+        if (choice == ServerSettings.TransportChoice.NIO) {
             return NIO;
+        }
+        if ((choice == ServerSettings.TransportChoice.AUTO || choice == ServerSettings.TransportChoice.IO_URING)
+                && IoUring.isAvailable()) {
+            return IO_URING;
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
     }

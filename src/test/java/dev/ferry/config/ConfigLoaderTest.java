@@ -143,7 +143,7 @@ class ConfigLoaderTest {
 
     private static void assertFull(FerryConfig config, String source) {
         assertThat(config.source()).isEqualTo(source);
-        assertThat(config.server()).isEqualTo(new ServerSettings(4, Duration.ofSeconds(10), "edge-proxy"));
+        assertThat(config.server()).isEqualTo(new ServerSettings(4, Duration.ofSeconds(10), "edge-proxy", ServerSettings.TransportChoice.AUTO));
         assertThat(config.limits()).isEqualTo(
                 new Limits(100, 50, 32 * 1024, Duration.ofSeconds(5), Duration.ofMinutes(2)));
         assertThat(config.accessLog()).contains(new AccessLogConfig(AccessLogConfig.Format.JSON, "/var/log/ferry.log"));
@@ -244,7 +244,7 @@ class ConfigLoaderTest {
                     servers: [127.0.0.1:9000]
                     queue: { size: 10 }
                 """, "ferry.yaml");
-        assertThat(config.server()).isEqualTo(new ServerSettings(2, Duration.ofSeconds(30), "ferry"));
+        assertThat(config.server()).isEqualTo(new ServerSettings(2, Duration.ofSeconds(30), "ferry", ServerSettings.TransportChoice.AUTO));
         assertThat(config.limits().maxHeaderSize()).isEqualTo(8192);
         assertThat(config.limits().headerTimeout()).isEqualTo(Limits.DEFAULT.headerTimeout());
         assertThat(config.accessLog()).contains(AccessLogConfig.STDOUT_TEXT);
