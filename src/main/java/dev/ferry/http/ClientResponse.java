@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -37,12 +36,14 @@ final class ClientResponse implements ResponseSink {
         headSent = true;
         status = head.status().code();
         HttpHeaders headers = head.headers();
+        // Upstream responses arrive without hop-by-hop fields; only Ferry's own answers may say close.
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
         keepAlive = exchange.clientKeepAlive()
                 && exchange.requestComplete()
                 && !frontend.draining()
-                && !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+                && (connection == null || !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(connection));
         if (mayHaveBody() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-                && !HttpUtil.isTransferEncodingChunked(head)) {
+                && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             // The body's end must be visible to the client: chunked for HTTP/1.1, the close for 1.0.
             if (exchange.clientVersion() == HttpVersion.HTTP_1_1) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

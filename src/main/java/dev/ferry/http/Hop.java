@@ -3,6 +3,7 @@ package dev.ferry.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -32,17 +33,48 @@ public final class Hop {
 
     /** Removes the hop-by-hop fields, including every field named in {@code Connection}. */
     public static void removeHopByHop(HttpHeaders headers) {
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String name : connection.split(",")) {
-                String trimmed = name.trim();
-                if (!trimmed.isEmpty()) {
-                    headers.remove(trimmed);
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
+        if (connection != null && !isPlainConnectionValue(connection)) {
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String name : value.split(",")) {
+                    String trimmed = name.trim();
+                    if (!trimmed.isEmpty()) {
+                        headers.remove(trimmed);
+                    }
                 }
             }
         }
         for (AsciiString name : HOP_BY_HOP) {
             headers.remove(name);
         }
+    }
+
+    /** {@code keep-alive} or {@code close} alone name no other field to remove (the common case). */
+    private static boolean isPlainConnectionValue(String value) {
+        return HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(value)
+                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value);
+    }
+
+    /**
+     * Whether the sender of {@code message} keeps its connection open afterwards (RFC 9112 §9.3):
+     * not with {@code Connection: close}; by default in HTTP/1.1; in HTTP/1.0 only with
+     * {@code keep-alive}. One header lookup, unlike {@code HttpUtil.isKeepAlive}.
+     */
+    public static boolean keepAlive(HttpMessage message) {
+        String connection = message.headers().get(HttpHeaderNames.CONNECTION);
+        boolean byDefault = message.protocolVersion().isKeepAliveDefault();
+        if (connection == null) {
+            return byDefault;
+        }
+        if (HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(connection)) {
+            return false;
+        }
+        if (HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(connection)) {
+            return true;
+        }
+        return !message.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
+                && (byDefault || message.headers().containsValue(HttpHeaderNames.CONNECTION,
+                        HttpHeaderValues.KEEP_ALIVE, true));
     }
 
     /**

@@ -107,10 +107,12 @@ public final class HttpFrontend extends ChannelDuplexHandler {
             closeAfterWrites();
             return;
         }
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        // The decoder left exactly one framing field, normalised: Transfer-Encoding: chunked or digits.
+        boolean hasBody = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                || request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && HttpUtil.getContentLength(request, 0L) > 0;
         timeouts.headReceived(hasBody);
         encoder.answering(request.method() == HttpMethod.HEAD);
-        Exchange exchange = new Exchange(this, request, hasBody, HttpUtil.isKeepAlive(request));
+        Exchange exchange = new Exchange(this, request, hasBody, Hop.keepAlive(request));
         current = exchange;
 
         String expect = request.headers().get(HttpHeaderNames.EXPECT);

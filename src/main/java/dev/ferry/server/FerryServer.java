@@ -93,6 +93,7 @@ public final class FerryServer implements AutoCloseable {
                         // Nothing is accepted until every listener is bound and the self-address list is known.
                         .option(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, transport.receiveBuffers())
                         .childHandler(initializer(listener))
                         .bind(address).sync().channel();
                 listeners.put(listener.name(), channel);

@@ -46,7 +46,7 @@ final class Services implements AutoCloseable {
     private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
         this.config = config;
         this.transport = transport;
-        this.connector = new Connector(transport.socketChannel());
+        this.connector = new Connector(transport.socketChannel(), transport.receiveBuffers());
         this.self = self;
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -27,10 +28,15 @@ public final class Connector {
             .setMaxChunkSize(64 * 1024);
 
     private final Class<? extends SocketChannel> channelType;
+    private final RecvByteBufAllocator receiveBuffers;
 
-    /** @param channelType the socket class matching the event loops (epoll or NIO) */
-    public Connector(Class<? extends SocketChannel> channelType) {
+    /**
+     * @param channelType the socket class matching the event loops
+     * @param receiveBuffers how reads are sized on that transport
+     */
+    public Connector(Class<? extends SocketChannel> channelType, RecvByteBufAllocator receiveBuffers) {
         this.channelType = channelType;
+        this.receiveBuffers = receiveBuffers;
     }
 
     /** Connects to {@code address} on {@code loop}; the future fails on refusal or timeout. */
@@ -40,6 +46,7 @@ public final class Connector {
                 .channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -58,6 +65,7 @@ public final class Connector {
                 .channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -181,7 +180,7 @@ final class ProxyCall {
             fail(UpstreamFailure.ERROR_STATUS);
             return;
         }
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        upstreamKeepAlive = Hop.keepAlive(response);
         Hop.removeHopByHop(response.headers());
         Hop.addVia(response.headers(), response.protocolVersion(), options.via());
         connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);

@@ -7,7 +7,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
-import java.util.Set;
 
 /**
  * Gets one exchange answered by an upstream: picks a server with the balancer, takes a slot on it
@@ -22,9 +21,6 @@ import java.util.Set;
  * a fresh connection to the same server, when that is safe.
  */
 public final class UpstreamRequest implements ProxyCall.Listener {
-
-    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final Exchange exchange;
     private final Upstream upstream;
@@ -83,8 +79,10 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         send(exchange, direct, options, direct.retries(), false);
     }
 
+    /** RFC 9110 §9.2.2. Decoded methods are Netty's shared constants, so identity is enough. */
     static boolean idempotent(HttpMethod method) {
-        return IDEMPOTENT.contains(method);
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.TRACE || method == HttpMethod.PUT || method == HttpMethod.DELETE;
     }
 
     private void start() {
