@@ -37,7 +37,7 @@ final class ForwardCommand implements Callable<Integer> {
     public Integer call() {
         ListenerConfig listener = new ListenerConfig("forward", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
                 List.of(), false, Optional.of(ForwardProxyConfig.defaults()), List.of(), Optional.empty());
-        FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener), Map.of(),
+        FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener), Map.of(), Map.of(),
                 Limits.DEFAULT, quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));
         return Serving.serve(config, spec.commandLine().getErr());
     }

@@ -72,11 +72,11 @@ final class ReverseCommand implements Callable<Integer> {
                 QueueConfig.DEFAULT, UpstreamTimeouts.DEFAULT, RetryConfig.DEFAULT, PoolConfig.DEFAULT, Optional.empty(),
                 HealthConfig.DEFAULT, Optional.empty());
         RouteConfig route = new RouteConfig("all", RouteMatch.ANY, "backends", RouteConfig.TimeoutOverrides.NONE,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
         ListenerConfig listener = new ListenerConfig("reverse", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
                 List.of(), false, Optional.empty(), List.of(route), Optional.empty());
         FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener),
-                Map.of("backends", upstream), Limits.DEFAULT,
+                Map.of("backends", upstream), Map.of(), Limits.DEFAULT,
                 quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));
         return Serving.serve(config, spec.commandLine().getErr());
     }

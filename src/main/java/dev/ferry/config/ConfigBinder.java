@@ -8,10 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Binds the top level of the file: {@code server}, {@code listeners}, {@code upstreams}, {@code limits}, {@code access_log}. */
+/**
+ * Binds the top level of the file: {@code server}, {@code listeners}, {@code upstreams},
+ * {@code caches}, {@code limits}, {@code access_log}.
+ */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("server", "listeners", "upstreams", "limits", "access_log");
+    static final List<String> KEYS = List.of("server", "listeners", "upstreams", "caches", "limits", "access_log");
     static final List<String> SERVER_KEYS = List.of("workers", "drain_timeout", "via", "transport");
     static final List<String> LIMITS_KEYS = List.of(
             "max_connections", "max_requests_in_flight", "max_header_size", "header_timeout", "idle_timeout");
@@ -39,8 +42,6 @@ final class ConfigBinder {
 
         List<Section.Field> upstreamFields = s.get("upstreams").flatMap(Value::map)
                 .map(Section::fields).orElse(List.of());
-        // Every upstream written counts as existing, even a broken one, so that a mistake inside
-        // an upstream does not also show up as "no upstream named" at each route using it.
         Set<String> upstreamNames = new LinkedHashSet<>();
         upstreamFields.forEach(field -> upstreamNames.add(field.key()));
         Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
@@ -48,13 +49,24 @@ final class ConfigBinder {
             UpstreamBinder.bind(field).ifPresent(upstream -> upstreams.put(upstream.name(), upstream));
         }
 
-        List<ListenerConfig> listeners = s.required("listeners", new ListenerBinder(upstreamNames)::bindAll)
+        List<Section.Field> cacheFields = s.get("caches").flatMap(Value::map)
+                .map(Section::fields).orElse(List.of());
+        Set<String> cacheNames = new LinkedHashSet<>();
+        cacheFields.forEach(field -> cacheNames.add(field.key()));
+        Map<String, CacheConfig> caches = new LinkedHashMap<>();
+        for (Section.Field field : cacheFields) {
+            CacheBinder.bind(field).ifPresent(cache -> caches.put(cache.name(), cache));
+        }
+
+        References references = new References(upstreamNames, cacheNames);
+        List<ListenerConfig> listeners = s.required("listeners", new ListenerBinder(references)::bindAll)
                 .orElse(List.of());
 
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FerryConfig(problems.source(), server, listeners, upstreams, limits, accessLog));
+        return Optional.of(new FerryConfig(problems.source(), server, listeners, upstreams, caches, limits,
+                accessLog));
     }
 
     private static Optional<ServerSettings> server(Value value) {

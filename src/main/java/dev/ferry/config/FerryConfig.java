@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param server process-wide settings
  * @param listeners at least one, names and bind addresses unique
  * @param upstreams by name, in file order
+ * @param caches by name
  * @param limits admission limits shared by every listener
  * @param accessLog empty when access logging is off
  */
@@ -25,6 +26,7 @@ public record FerryConfig(
         ServerSettings server,
         List<ListenerConfig> listeners,
         Map<String, UpstreamConfig> upstreams,
+        Map<String, CacheConfig> caches,
         Limits limits,
         Optional<AccessLogConfig> accessLog) {
 
@@ -38,6 +40,7 @@ public record FerryConfig(
             requireNonNull(upstream, "upstream");
         });
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        caches = Collections.unmodifiableMap(new LinkedHashMap<>(caches));
         requireNonNull(limits, "limits");
         requireNonNull(accessLog, "accessLog");
     }

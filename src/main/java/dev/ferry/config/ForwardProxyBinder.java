@@ -11,12 +11,12 @@ import java.util.Set;
 final class ForwardProxyBinder {
 
     static final List<String> KEYS = List.of("connect_ports", "allow_clients", "allow_loopback_targets",
-            "deny_targets", "users", "timeouts", "pool");
+            "deny_targets", "users", "timeouts", "pool", "cache");
 
     private ForwardProxyBinder() {
     }
 
-    static Optional<ForwardProxyConfig> bind(Value value) {
+    static Optional<ForwardProxyConfig> bind(Value value, References references) {
         ForwardProxyConfig d = ForwardProxyConfig.defaults();
         return value.section(KEYS).map(s -> new ForwardProxyConfig(
                 s.optional("connect_ports", v -> v.listOf(p -> p.port(1)).<Set<Integer>>map(LinkedHashSet::new), d.connectPorts()),
@@ -25,7 +25,8 @@ final class ForwardProxyBinder {
                 s.optional("deny_targets", v -> v.listOf(Value::cidr), d.denyTargets()),
                 s.optional("users", ForwardProxyBinder::users, d.users()),
                 s.optional("timeouts", PolicyBinder::timeouts, d.timeouts()),
-                s.optional("pool", PolicyBinder::pool, d.pool())));
+                s.optional("pool", PolicyBinder::pool, d.pool()),
+                s.optional("cache", references::cache)));
     }
 
     private static Optional<Map<String, String>> users(Value value) {

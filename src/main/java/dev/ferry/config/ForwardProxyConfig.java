@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param users user name to password for Basic proxy authentication; empty means none required
  * @param timeouts timeouts towards the targets; {@code tunnel} is the idle timeout of CONNECT tunnels
  * @param pool keep-alive pool towards the targets
+ * @param cache the cache (a name in {@code caches}) for proxied requests, if any
  */
 public record ForwardProxyConfig(
         Set<Integer> connectPorts,
@@ -23,7 +25,8 @@ public record ForwardProxyConfig(
         List<Cidr> denyTargets,
         Map<String, String> users,
         UpstreamTimeouts timeouts,
-        PoolConfig pool) {
+        PoolConfig pool,
+        Optional<String> cache) {
 
     public static final Set<Integer> DEFAULT_CONNECT_PORTS = Set.of(443);
 
@@ -32,11 +35,12 @@ public record ForwardProxyConfig(
         allowClients = List.copyOf(allowClients);
         denyTargets = List.copyOf(denyTargets);
         users = Map.copyOf(users);
+        java.util.Objects.requireNonNull(cache, "cache");
     }
 
     /** The defaults: CONNECT to 443, loopback clients only, no authentication. */
     public static ForwardProxyConfig defaults() {
         return new ForwardProxyConfig(DEFAULT_CONNECT_PORTS, Defaults.LOOPBACK_CLIENTS, false, List.of(),
-                Map.of(), UpstreamTimeouts.DEFAULT, PoolConfig.DEFAULT);
+                Map.of(), UpstreamTimeouts.DEFAULT, PoolConfig.DEFAULT, Optional.empty());
     }
 }

@@ -3,7 +3,6 @@ package dev.ferry.config;
 import dev.ferry.config.ListenerConfig.Protocol;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Binds {@code listeners}, checking names and bind addresses across them and what each protocol allows. */
@@ -12,12 +11,12 @@ final class ListenerBinder {
     static final List<String> KEYS = List.of(
             "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream");
 
-    private final Set<String> upstreamNames;
+    private final References references;
     private final Uniques<String> names = new Uniques<>();
     private final Uniques<HostPort> binds = new Uniques<>();
 
-    ListenerBinder(Set<String> upstreamNames) {
-        this.upstreamNames = upstreamNames;
+    ListenerBinder(References references) {
+        this.references = references;
     }
 
     Optional<List<ListenerConfig>> bindAll(Value listeners) {
@@ -50,9 +49,9 @@ final class ListenerBinder {
         }
         if (protocol.isEmpty()) {
             // Which rules apply is unknown, but mistakes inside the blocks are worth reporting now.
-            s.optional("forward_proxy", ForwardProxyBinder::bind);
-            s.optional("routes", new RouteBinder(upstreamNames)::bindAll);
-            s.optional("upstream", v -> upstreamName(v, upstreamNames));
+            s.optional("forward_proxy", v -> ForwardProxyBinder.bind(v, references));
+            s.optional("routes", new RouteBinder(references)::bindAll);
+            s.optional("upstream", references::upstream);
             return Optional.empty();
         }
         return protocol.get() == Protocol.HTTP
@@ -61,8 +60,9 @@ final class ListenerBinder {
 
     private Optional<ListenerConfig> http(Section s, Optional<String> name, Optional<HostPort> bind,
             List<Cidr> trustedProxies, boolean proxyProtocol) {
-        Optional<ForwardProxyConfig> forwardProxy = s.optional("forward_proxy", ForwardProxyBinder::bind);
-        List<RouteConfig> routes = s.optional("routes", new RouteBinder(upstreamNames)::bindAll, List.of());
+        Optional<ForwardProxyConfig> forwardProxy =
+                s.optional("forward_proxy", v -> ForwardProxyBinder.bind(v, references));
+        List<RouteConfig> routes = s.optional("routes", new RouteBinder(references)::bindAll, List.of());
         boolean hasRoutes = s.get("routes").map(Value::isNonEmptyList).orElse(false);
         if (!s.has("forward_proxy") && !hasRoutes) {
             s.error("an http listener needs forward_proxy or routes");
@@ -84,24 +84,11 @@ final class ListenerBinder {
         if (!s.has("upstream")) {
             s.error("a tcp listener needs upstream: the upstream to relay bytes to");
         }
-        Optional<String> upstream = s.optional("upstream", v -> upstreamName(v, upstreamNames));
+        Optional<String> upstream = s.optional("upstream", references::upstream);
         if (name.isEmpty() || bind.isEmpty() || upstream.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.TCP, trustedProxies, proxyProtocol,
                 Optional.empty(), List.of(), upstream));
-    }
-
-    /** The name of an upstream that exists. */
-    static Optional<String> upstreamName(Value value, Set<String> upstreamNames) {
-        return value.string().filter(name -> {
-            if (!upstreamNames.contains(name)) {
-                value.error("no upstream named '" + name + "'" + (upstreamNames.isEmpty()
-                        ? " (there is no upstreams section)"
-                        : " (upstreams: " + String.join(", ", upstreamNames) + ")"));
-                return false;
-            }
-            return true;
-        });
     }
 }

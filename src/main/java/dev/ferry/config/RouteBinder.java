@@ -11,14 +11,14 @@ import java.util.stream.Collectors;
 /** Binds the {@code routes} of one listener; route names are unique within it. */
 final class RouteBinder {
 
-    static final List<String> KEYS = List.of("name", "match", "upstream", "timeouts", "retries");
+    static final List<String> KEYS = List.of("name", "match", "upstream", "timeouts", "retries", "cache");
     static final List<String> MATCH_KEYS = List.of("host", "path_prefix", "methods", "headers");
 
-    private final Set<String> upstreamNames;
+    private final References references;
     private final Uniques<String> names = new Uniques<>();
 
-    RouteBinder(Set<String> upstreamNames) {
-        this.upstreamNames = upstreamNames;
+    RouteBinder(References references) {
+        this.references = references;
     }
 
     Optional<List<RouteConfig>> bindAll(Value routes) {
@@ -31,14 +31,16 @@ final class RouteBinder {
             Optional<String> name = s.required("name", v -> v.parsed("a name", Names::name)
                     .filter(n -> names.first(v, n)));
             RouteMatch match = s.optional("match", RouteBinder::match, RouteMatch.ANY);
-            Optional<String> upstream = s.required("upstream", v -> ListenerBinder.upstreamName(v, upstreamNames));
+            Optional<String> upstream = s.required("upstream", references::upstream);
             RouteConfig.TimeoutOverrides timeouts = s.optional("timeouts", PolicyBinder::timeoutOverrides,
                     RouteConfig.TimeoutOverrides.NONE);
             Optional<RetryConfig> retries = s.optional("retries", PolicyBinder::retries);
-            if (name.isEmpty() || upstream.isEmpty()) {
+            boolean cacheWritten = s.has("cache");
+            Optional<String> cache = s.optional("cache", references::cache);
+            if (name.isEmpty() || upstream.isEmpty() || cacheWritten && cache.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new RouteConfig(name.get(), match, upstream.get(), timeouts, retries));
+            return Optional.of(new RouteConfig(name.get(), match, upstream.get(), timeouts, retries, cache));
         });
     }
 

@@ -12,13 +12,15 @@ import java.util.Optional;
  * @param upstream the upstream that serves it (checked to exist)
  * @param timeouts per-leg overrides of the upstream's timeouts
  * @param retries overrides of the upstream's retry policy
+ * @param cache the cache (a name in {@code caches}) in front of the upstream, if any
  */
 public record RouteConfig(
         String name,
         RouteMatch match,
         String upstream,
         TimeoutOverrides timeouts,
-        Optional<RetryConfig> retries) {
+        Optional<RetryConfig> retries,
+        Optional<String> cache) {
 
     public RouteConfig {
         requireNonNull(name, "name");
@@ -26,6 +28,7 @@ public record RouteConfig(
         requireNonNull(upstream, "upstream");
         requireNonNull(timeouts, "timeouts");
         requireNonNull(retries, "retries");
+        requireNonNull(cache, "cache");
     }
 
     /**

@@ -53,7 +53,7 @@ class ConfigErrorsTest {
             limits:
               max_header_size: 512
               header_timeout: 10
-            caches: {}
+            rate_limits: {}
             """;
 
     @Test
@@ -113,8 +113,8 @@ class ConfigErrorsTest {
                 "ferry.yaml:40: upstreams.web.servers: must list at least one server",
                 "ferry.yaml:42: limits.max_header_size: must be between 1KiB and 1MiB, got 512B",
                 "ferry.yaml:43: limits.header_timeout: '10' needs a unit: ms, s, m, h or d",
-                "ferry.yaml:44: unknown key 'caches' (expected one of: server, listeners, upstreams, limits, "
-                        + "access_log)");
+                "ferry.yaml:44: unknown key 'rate_limits' (expected one of: server, listeners, upstreams, caches, "
+                        + "limits, access_log)");
     }
 
     @Test
@@ -235,7 +235,7 @@ class ConfigErrorsTest {
     @Test
     void topLevelMustBeAMapping() {
         assertThat(errors("- a\n- b\n", "ferry.yaml")).extracting(ConfigError::message).containsExactly(
-                "expected a mapping of sections (server, listeners, upstreams, limits, access_log) at the top level");
+                "expected a mapping of sections (server, listeners, upstreams, caches, limits, access_log) at the top level");
     }
 
     @Test
