@@ -58,6 +58,11 @@ final class CacheControl {
         return directives.containsKey(directive);
     }
 
+    /** Whether the directive is present with an argument ({@code max-stale=60}, not {@code max-stale}). */
+    boolean hasArgument(String directive) {
+        return directives.get(directive) != null;
+    }
+
     /** A delta-seconds directive: its value, {@link #ABSENT} or {@link #INVALID}. */
     long seconds(String directive) {
         String value = directives.get(directive);

@@ -106,10 +106,10 @@ public final class ForwardProxy implements RequestHandler {
         HttpRequest request = exchange.request();
         request.setUri(target.pathAndQuery());
         request.headers().set(HttpHeaderNames.HOST, target.hostHeader());
-        Hop.prepareRequest(request, exchange.via());
-        Interceptor.chain(interceptors, ex -> resolve(ex, target,
-                address -> UpstreamRequest.sendDirect(ex, Server.unwatched(address), callOptions)))
-                .proceed(exchange);
+        Interceptor.chain(interceptors, ex -> {
+            Hop.prepareRequest(ex.request(), ex.via());
+            resolve(ex, target, address -> UpstreamRequest.sendDirect(ex, Server.unwatched(address), callOptions));
+        }).proceed(exchange);
     }
 
     private void connect(Exchange exchange, Target target) {

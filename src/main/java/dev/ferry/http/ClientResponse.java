@@ -16,14 +16,14 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class ClientResponse implements ResponseSink {
 
-    private final HttpFrontend frontend;
+    private final Connection frontend;
     private final Exchange exchange;
     private boolean headSent;
     private boolean keepAlive;
     private int status;
     private long bytesOut;
 
-    ClientResponse(HttpFrontend frontend, Exchange exchange) {
+    ClientResponse(Connection frontend, Exchange exchange) {
         this.frontend = frontend;
         this.exchange = exchange;
     }

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,7 +32,7 @@ public final class Exchange {
     /** Body bytes buffered while nobody takes them yet (e.g. while the upstream connects). */
     private static final int MAX_PENDING_BODY = 64 * 1024;
 
-    private final HttpFrontend frontend;
+    private final Connection frontend;
     private final HttpRequest request;
     private final String target;
     private final boolean clientKeepAlive;
@@ -50,7 +52,7 @@ public final class Exchange {
     private long bytesIn;
 
     private Runnable writabilityListener;
-    private Runnable cancelListener;
+    private List<Runnable> cancelListeners;
     private boolean finished;
     private boolean holdsPermit;
 
@@ -58,7 +60,7 @@ public final class Exchange {
     private String cacheStatus;
     private String route;
 
-    Exchange(HttpFrontend frontend, HttpRequest request, boolean hasBody, boolean clientKeepAlive) {
+    Exchange(Connection frontend, HttpRequest request, boolean hasBody, boolean clientKeepAlive) {
         this.frontend = frontend;
         this.request = request;
         this.target = request.uri();
@@ -69,6 +71,15 @@ public final class Exchange {
         this.method = request.method();
         this.clientResponse = new ClientResponse(frontend, this);
         this.response = clientResponse;
+    }
+
+    /**
+     * A body-less exchange for {@code request} on this exchange's event loop that no client waits
+     * for: what it answers goes only to the sinks its owner puts in front (a cache refresh). It
+     * does not count as a request in flight and outlives this exchange.
+     */
+    public Exchange detached(HttpRequest request) {
+        return new Exchange(new DetachedConnection(frontend), request, false, false);
     }
 
     /** The request head. Handlers may change it (headers, URI) before sending it on. */
@@ -185,7 +196,10 @@ public final class Exchange {
 
     /** Runs {@code listener} if the exchange ends early: the client left or its request was malformed. */
     public void onCancel(Runnable listener) {
-        this.cancelListener = listener;
+        if (cancelListeners == null) {
+            cancelListeners = new ArrayList<>(2);
+        }
+        cancelListeners.add(listener);
     }
 
     /**
@@ -326,10 +340,10 @@ public final class Exchange {
         if (finished) {
             return;
         }
-        Runnable listener = cancelListener;
-        cancelListener = null;
-        if (listener != null) {
-            listener.run();
+        List<Runnable> listeners = cancelListeners;
+        cancelListeners = null;
+        if (listeners != null) {
+            listeners.forEach(Runnable::run);
         }
     }
 

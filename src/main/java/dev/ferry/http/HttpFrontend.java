@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * parts to the exchange → response head and body through the exchange's sink → exchange finished
  * → access log, slot released → next request decoded, or the connection closed.
  */
-public final class HttpFrontend extends ChannelDuplexHandler {
+public final class HttpFrontend extends ChannelDuplexHandler implements Connection {
 
     public static final String TIMEOUTS = "client-timeouts";
     public static final String DECODER = "request-decoder";
@@ -246,45 +246,54 @@ public final class HttpFrontend extends ChannelDuplexHandler {
 
     // ---- used by Exchange and ClientResponse ----
 
-    FrontendContext context() {
+    @Override
+    public FrontendContext context() {
         return context;
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return ctx.channel();
     }
 
     /** The client: the socket peer, or the one a trusted PROXY header named (known before any request). */
-    InetSocketAddress clientAddress() {
+    @Override
+    public InetSocketAddress clientAddress() {
         if (clientAddress == null) {
             clientAddress = ClientAddress.of(ctx.channel());
         }
         return clientAddress;
     }
 
-    boolean draining() {
+    @Override
+    public boolean draining() {
         return closing || context.draining().getAsBoolean();
     }
 
-    void write(HttpObject message) {
+    @Override
+    public void write(HttpObject message) {
         ctx.write(message, ctx.voidPromise());
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         ctx.flush();
     }
 
-    void writeContinue() {
+    @Override
+    public void writeContinue() {
         ctx.writeAndFlush(CONTINUE.retainedDuplicate(), ctx.voidPromise());
     }
 
     /** Writes a 101 head (no body) through the encoder, before the connection stops being HTTP. */
-    void writeUpgrade(HttpResponse switching) {
+    @Override
+    public void writeUpgrade(HttpResponse switching) {
         ctx.write(switching, ctx.voidPromise());
         ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
     }
 
-    void blockReads(int reason) {
+    @Override
+    public void blockReads(int reason) {
         int before = readBlocks;
         readBlocks |= reason;
         if (before == 0) {
@@ -293,7 +302,8 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         }
     }
 
-    void unblockReads(int reason) {
+    @Override
+    public void unblockReads(int reason) {
         if (readBlocks == 0) {
             return;
         }
@@ -304,7 +314,8 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         }
     }
 
-    void closeAfterWrites() {
+    @Override
+    public void closeAfterWrites() {
         closeGracefully(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER));
     }
 
@@ -335,7 +346,8 @@ public final class HttpFrontend extends ChannelDuplexHandler {
         });
     }
 
-    void exchangeFinished(Exchange exchange) {
+    @Override
+    public void exchangeFinished(Exchange exchange) {
         ClientResponse response = exchange.clientResponse();
         logExchange(exchange, response);
         if (exchange != current) {
@@ -354,7 +366,8 @@ public final class HttpFrontend extends ChannelDuplexHandler {
     }
 
     /** Replaces the HTTP handlers by {@code relay}; bytes read ahead by the decoder go to the relay. */
-    void switchToTunnel(ChannelHandler relay, byte[] preface) {
+    @Override
+    public void switchToTunnel(ChannelHandler relay, byte[] preface) {
         current = null;
         closing = true;
         Channel channel = ctx.channel();

@@ -2,10 +2,12 @@ package dev.ferry.route;
 
 import dev.ferry.config.RetryConfig;
 import dev.ferry.config.RouteMatch;
+import dev.ferry.http.Interceptor;
 import dev.ferry.upstream.CallOptions;
 import dev.ferry.upstream.Upstream;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +23,13 @@ public final class Route {
     private final Upstream upstream;
     private final CallOptions options;
     private final RetryConfig retries;
+    private final List<Interceptor> interceptors;
 
-    public Route(String name, RouteMatch match, Upstream upstream, CallOptions options, RetryConfig retries) {
+    /**
+     * @param interceptors what runs before the upstream (the route's cache, rate limit), in order
+     */
+    public Route(String name, RouteMatch match, Upstream upstream, CallOptions options, RetryConfig retries,
+                 List<Interceptor> interceptors) {
         this.name = name;
         this.match = match;
         this.host = match.host().map(HostMatcher::of).orElse(null);
@@ -30,6 +37,7 @@ public final class Route {
         this.upstream = upstream;
         this.options = options;
         this.retries = retries;
+        this.interceptors = List.copyOf(interceptors);
     }
 
     public String name() {
@@ -46,6 +54,10 @@ public final class Route {
 
     RetryConfig retries() {
         return retries;
+    }
+
+    List<Interceptor> interceptors() {
+        return interceptors;
     }
 
     /** Whether this route names hosts, and {@code host} is one of them. */

@@ -25,12 +25,10 @@ public final class Router implements RequestHandler {
 
     private final List<Route> routes;
     private final List<Cidr> trustedProxies;
-    private final List<Interceptor> interceptors;
 
-    public Router(List<Route> routes, List<Cidr> trustedProxies, List<Interceptor> interceptors) {
+    public Router(List<Route> routes, List<Cidr> trustedProxies) {
         this.routes = List.copyOf(routes);
         this.trustedProxies = List.copyOf(trustedProxies);
-        this.interceptors = List.copyOf(interceptors);
     }
 
     /** Whether a route names {@code host} explicitly: only such hosts are accepted in absolute-form. */
@@ -62,19 +60,26 @@ public final class Router implements RequestHandler {
 
     private void serve(Exchange exchange, Route route) {
         exchange.route(route.name());
-        HttpRequest request = exchange.request();
-        HttpHeaders headers = request.headers();
-        boolean upgrade = isWebSocketUpgrade(request);
+        boolean upgrade = isWebSocketUpgrade(exchange.request());
+        Interceptor.Chain send = ex -> {
+            prepare(ex, route, upgrade);
+            UpstreamRequest.send(ex, route.upstream(), route.options(), route.retries(), upgrade);
+        };
+        // Interceptors see the request as the client sent it (a cache keys on the client's Host).
+        (upgrade ? send : Interceptor.chain(route.interceptors(), send)).proceed(exchange);
+    }
+
+    /** Forwarding headers, the upstream's Host, hop-by-hop fields out, Via in. */
+    private void prepare(Exchange exchange, Route route, boolean upgrade) {
+        HttpHeaders headers = exchange.request().headers();
         InetAddress client = exchange.clientAddress().getAddress();
         Forwarding.apply(headers, client, trusted(exchange.peerAddress().getAddress()), "http");
         route.upstream().host().ifPresent(host -> headers.set(HttpHeaderNames.HOST, host));
-        Hop.prepareRequest(request, exchange.via());
+        Hop.prepareRequest(exchange.request(), exchange.via());
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
-        Interceptor.chain(interceptors, ex -> UpstreamRequest.send(ex, route.upstream(), route.options(),
-                route.retries(), upgrade)).proceed(exchange);
     }
 
     private boolean trusted(InetAddress client) {

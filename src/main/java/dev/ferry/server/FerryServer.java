@@ -21,6 +21,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,8 +57,11 @@ public final class FerryServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
 
-    private FerryServer(FerryConfig config) {
+    private final Clock clock;
+
+    private FerryServer(FerryConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.transport = Transport.choose(config.server().transport());
         this.group = transport.newEventLoopGroup(config.server().workers(), "ferry-io");
         this.accessLog = config.accessLog().<AccessLog>map(AsyncAccessLog::start).orElse(AccessLog.OFF);
@@ -67,7 +71,12 @@ public final class FerryServer implements AutoCloseable {
 
     /** Binds every listener of {@code config} and starts serving. */
     public static FerryServer start(FerryConfig config) throws StartException {
-        FerryServer server = new FerryServer(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(FerryConfig)}, with the wall clock caches judge freshness by (tests move it). */
+    public static FerryServer start(FerryConfig config, Clock clock) throws StartException {
+        FerryServer server = new FerryServer(config, clock);
         try {
             server.bindAll();
         } catch (StartException e) {
@@ -78,7 +87,7 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private void bindAll() throws StartException {
-        services = Services.build(config, transport, group, self::get);
+        services = Services.build(config, transport, group, self::get, clock);
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -157,6 +166,11 @@ public final class FerryServer implements AutoCloseable {
     /** The live upstreams, by name. */
     public java.util.Map<String, dev.ferry.upstream.Upstream> upstreams() {
         return services.upstreams();
+    }
+
+    /** The live caches, by name. */
+    public java.util.Map<String, dev.ferry.cache.HttpCache> caches() {
+        return services.caches();
     }
 
     public FerryConfig config() {

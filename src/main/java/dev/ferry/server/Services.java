@@ -9,6 +9,9 @@ import dev.ferry.config.ServerConfig;
 import dev.ferry.config.UpstreamConfig;
 import dev.ferry.forward.ForwardProxy;
 import dev.ferry.Ticker;
+import dev.ferry.cache.CacheInterceptor;
+import dev.ferry.cache.HttpCache;
+import dev.ferry.http.Interceptor;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.RequestHandler;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import io.netty.channel.EventLoopGroup;
 
@@ -41,6 +45,7 @@ final class Services implements AutoCloseable {
     private final Transport transport;
     private final Supplier<SelfAddresses> self;
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
     private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
@@ -50,10 +55,12 @@ final class Services implements AutoCloseable {
         this.self = self;
     }
 
-    /** Builds every upstream and starts their health checks on {@code group}. */
-    static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self)
-            throws StartException {
+    /** Builds every upstream (starting their health checks on {@code group}) and every cache. */
+    static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
+                          Clock clock) throws StartException {
         Services services = new Services(config, transport, self);
+        config.caches().forEach((name, cache) ->
+                services.caches.put(name, new CacheInterceptor(new HttpCache(cache, clock), "http")));
         for (UpstreamConfig upstream : config.upstreams().values()) {
             services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
         }
@@ -101,7 +108,7 @@ final class Services implements AutoCloseable {
             ForwardProxyConfig fp = listener.forwardProxy().get();
             CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
                     fp.pool().maxRequests(), RetryConfig.DEFAULT.maxReplayBody(), config.server().via());
-            forward = new ForwardProxy(fp, options, self, transport.datagramChannel(), List.of());
+            forward = new ForwardProxy(fp, options, self, transport.datagramChannel(), interceptors(fp.cache()));
             forwardProxies.add(forward);
         }
         Router router = null;
@@ -110,7 +117,7 @@ final class Services implements AutoCloseable {
             for (RouteConfig route : listener.routes()) {
                 routes.add(buildRoute(route));
             }
-            router = new Router(routes, listener.trustedProxies(), List.of());
+            router = new Router(routes, listener.trustedProxies());
         }
         return new ListenerDispatch(forward, router);
     }
@@ -121,11 +128,23 @@ final class Services implements AutoCloseable {
         RetryConfig retries = route.retries().orElse(upstream.retries());
         CallOptions options = new CallOptions(base.connector(), base.pool(), route.timeouts().applyTo(base.timeouts()),
                 base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via());
-        return new Route(route.name(), route.match(), upstream, options, retries);
+        return new Route(route.name(), route.match(), upstream, options, retries, interceptors(route.cache()));
+    }
+
+    private List<Interceptor> interceptors(Optional<String> cache) {
+        return cache.<List<Interceptor>>map(name -> List.of(caches.get(name))).orElse(List.of());
+    }
+
+    /** The live caches, by name. */
+    Map<String, HttpCache> caches() {
+        Map<String, HttpCache> live = new LinkedHashMap<>();
+        caches.forEach((name, interceptor) -> live.put(name, interceptor.cache()));
+        return live;
     }
 
     @Override
     public void close() {
+        caches.values().forEach(interceptor -> interceptor.cache().clear());
         upstreams.values().forEach(Upstream::close);
         forwardProxies.forEach(ForwardProxy::close);
     }

@@ -1,0 +1,270 @@
+package dev.ferry.cache;
+
+import dev.ferry.config.Cidr;
+import dev.ferry.http.Exchange;
+import dev.ferry.http.ForwardingSink;
+import dev.ferry.http.Interceptor;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.util.Map;
+
+/**
+ * The HTTP cache in front of an upstream (RFC 9111, RFC 5861, RFC 9211): serves fresh stored
+ * responses, validates stale ones, stores what may be stored, coalesces concurrent misses,
+ * invalidates on unsafe methods, and answers {@code PURGE} from allowed clients.
+ *
+ * <p>For a GET or HEAD: a stored response that is fresh enough for the request is served; one
+ * that is stale is served anyway when the client's {@code max-stale} or the response's
+ * {@code stale-while-revalidate} allows (the latter starting one background refresh); otherwise
+ * the request goes to the origin, conditional when the stored response has validators. On a
+ * miss, the first request goes to the origin and others for the same URL wait for it.
+ */
+public final class CacheInterceptor implements Interceptor {
+
+    private static final HttpMethod PURGE = HttpMethod.valueOf("PURGE");
+
+    private final HttpCache cache;
+    private final String scheme;
+    private final Map<String, Fill> fills = Fill.registry();
+
+    /** @param scheme {@code http} or {@code https}: how clients reach these URLs (part of the key) */
+    public CacheInterceptor(HttpCache cache, String scheme) {
+        this.cache = cache;
+        this.scheme = scheme;
+    }
+
+    @Override
+    public void intercept(Exchange exchange, Chain chain) {
+        HttpRequest request = exchange.request();
+        HttpMethod method = request.method();
+        String key = CacheKey.of(scheme, request);
+        if (method.equals(PURGE)) {
+            purge(exchange, key);
+            return;
+        }
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            if (!safe(method)) {
+                String host = request.headers().get(HttpHeaderNames.HOST);
+                exchange.decorateResponse(sink -> new InvalidatingSink(sink, cache, scheme, host == null ? "" : host, key));
+            }
+            forward(exchange, chain, "method");
+            return;
+        }
+        if (exchange.hasBody()) {
+            // A GET's body is not part of the key, so it must not decide what is stored or served.
+            forward(exchange, chain, "bypass");
+            return;
+        }
+        lookup(exchange, chain, key, false);
+    }
+
+    private void lookup(Exchange exchange, Chain chain, String key, boolean collapsed) {
+        HttpRequest request = exchange.request();
+        HttpHeaders headers = request.headers();
+        CacheControl requestCc = Directives.ofRequest(headers);
+        Variants variants = cache.variants(key);
+        StoredResponse stored = variants == null ? null : variants.select(headers);
+        if (stored != null && useStored(exchange, chain, key, stored, requestCc, collapsed)) {
+            return;
+        }
+        if (stored == null) {
+            cache.countMiss();
+            if (requestCc.has("only-if-cached")) {
+                exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
+                return;
+            }
+            miss(exchange, chain, key, requestCc, variants == null ? "uri-miss" : "vary-miss", collapsed);
+        }
+    }
+
+    /** Serves or validates {@code stored}; false when it could not be used after all (its body was just evicted). */
+    private boolean useStored(Exchange exchange, Chain chain, String key, StoredResponse stored, CacheControl requestCc,
+                              boolean collapsed) {
+        long now = cache.clock().millis();
+        CacheControl cc = stored.directives();
+        long age = Freshness.currentAge(stored, now);
+        long lifetime = stored.flags().purged ? 0 : stored.lifetime();
+        boolean fresh = lifetime > age;
+        boolean mustValidate = cc.has("no-cache") && cc.fieldNames("no-cache").isEmpty() || requestCc.has("no-cache");
+        long maxAge = requestCc.seconds("max-age");
+        boolean youngEnough = maxAge < 0 || age <= maxAge * 1000;
+        if (!mustValidate && youngEnough) {
+            long minFresh = requestCc.seconds("min-fresh");
+            if (fresh && (minFresh < 0 || lifetime - age >= minFresh * 1000)) {
+                return serve(exchange, stored, now, hitStatus(exchange, collapsed));
+            }
+            if (!fresh && !RevalidationSink.forbidsStale(cc)) {
+                if (requestCc.has("max-stale") && (!requestCc.hasArgument("max-stale")
+                        || age - lifetime <= Math.max(0, requestCc.seconds("max-stale")) * 1000)) {
+                    cache.countStale();
+                    return serve(exchange, stored, now, hitStatus(exchange, collapsed).detail("max-stale"));
+                }
+                long window = cc.seconds("stale-while-revalidate");
+                if (window >= 0 && age - lifetime <= window * 1000) {
+                    cache.countStale();
+                    if (serve(exchange, stored, now, hitStatus(exchange, collapsed).fwd("stale")
+                            .detail("stale-while-revalidate"))) {
+                        refreshInBackground(exchange, chain, key, stored);
+                        return true;
+                    }
+                    return false;
+                }
+            }
+        }
+        if (requestCc.has("only-if-cached")) {
+            exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "no fresh response in cache (only-if-cached)");
+            return true;
+        }
+        validate(exchange, chain, key, stored, requestCc, mustValidate && fresh ? "request" : "stale");
+        return true;
+    }
+
+    private CacheStatus hitStatus(Exchange exchange, boolean collapsed) {
+        CacheStatus status = CacheStatus.of(exchange.via()).hit();
+        return collapsed ? status.collapsed() : status;
+    }
+
+    private boolean serve(Exchange exchange, StoredResponse stored, long now, CacheStatus status) {
+        exchange.cacheStatus("HIT");
+        if (HitResponse.send(exchange.response(), exchange.request().method(), exchange.request().headers(),
+                stored, now, status)) {
+            cache.countHit();
+            return true;
+        }
+        return false;
+    }
+
+    /** Asks the origin whether {@code stored} is still good (conditionally, when it has validators). */
+    private void validate(Exchange exchange, Chain chain, String key, StoredResponse stored, CacheControl requestCc,
+                          String reason) {
+        HttpRequest request = exchange.request();
+        HttpHeaders clientHeaders = request.headers().copy();
+        makeConditional(request.headers(), stored);
+        long requestTime = cache.clock().millis();
+        exchange.cacheStatus("REVALIDATED");
+        exchange.decorateResponse(client -> new RevalidationSink(
+                new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime, reason, null),
+                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestTime, () -> { }));
+        chain.proceed(exchange);
+    }
+
+    /** stale-while-revalidate: one background request refreshes the entry while clients get the stale one. */
+    private void refreshInBackground(Exchange exchange, Chain chain, String key, StoredResponse stored) {
+        if (!stored.flags().revalidating.compareAndSet(false, true)) {
+            return;
+        }
+        HttpRequest original = exchange.request();
+        HttpRequest copy = new DefaultHttpRequest(original.protocolVersion(), HttpMethod.GET, original.uri(),
+                original.headers().copy());
+        copy.headers().remove(HttpHeaderNames.RANGE).remove(HttpHeaderNames.IF_RANGE);
+        HttpHeaders clientHeaders = copy.headers().copy();
+        makeConditional(copy.headers(), stored);
+        Exchange background = exchange.detached(copy);
+        long requestTime = cache.clock().millis();
+        Runnable done = () -> stored.flags().revalidating.set(false);
+        background.decorateResponse(sink -> new RevalidationSink(
+                new StoringSink(sink, cache, exchange.via(), key, clientHeaders, CacheControl.EMPTY, requestTime,
+                        "stale", null),
+                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, requestTime, done));
+        chain.proceed(background);
+    }
+
+    /** RFC 9111 §4.3.1: the stored validators; the client's own conditions are answered by Ferry. */
+    private static void makeConditional(HttpHeaders headers, StoredResponse stored) {
+        headers.remove(HttpHeaderNames.IF_NONE_MATCH).remove(HttpHeaderNames.IF_MODIFIED_SINCE);
+        String etag = stored.headers().get(HttpHeaderNames.ETAG);
+        String lastModified = stored.headers().get(HttpHeaderNames.LAST_MODIFIED);
+        if (etag != null) {
+            headers.set(HttpHeaderNames.IF_NONE_MATCH, etag);
+        }
+        if (lastModified != null) {
+            headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, lastModified);
+        }
+    }
+
+    private void miss(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason,
+                      boolean collapsed) {
+        HttpRequest request = exchange.request();
+        exchange.cacheStatus("MISS");
+        if (request.method() == HttpMethod.HEAD) {
+            // A HEAD response has no body to store; it only passes through.
+            forward(exchange, chain, reason);
+            return;
+        }
+        Fill fill = null;
+        if (!collapsed) {
+            fill = Fill.lead(fills, key);
+            if (fill == null && Fill.join(fills, key, lookAgain -> exchange.eventLoop().execute(
+                    () -> afterWaiting(exchange, chain, key, lookAgain)))) {
+                return;
+            }
+        }
+        Fill leading = fill;
+        if (leading != null) {
+            exchange.onCancel(leading::abandoned);
+        }
+        long requestTime = cache.clock().millis();
+        HttpHeaders clientHeaders = request.headers().copy();
+        exchange.decorateResponse(sink -> new StoringSink(sink, cache, exchange.via(), key, clientHeaders, requestCc,
+                requestTime, reason, leading));
+        chain.proceed(exchange);
+    }
+
+    /** A waiting request is woken: look again (the leader stored it), or go to the origin itself. */
+    private void afterWaiting(Exchange exchange, Chain chain, String key, boolean lookAgain) {
+        if (exchange.finished()) {
+            return;
+        }
+        if (lookAgain) {
+            lookup(exchange, chain, key, true);
+        } else {
+            miss(exchange, chain, key, Directives.ofRequest(exchange.request().headers()), "miss", true);
+        }
+    }
+
+    /** Sends the request on, uncached, noting why in {@code Cache-Status}. */
+    private void forward(Exchange exchange, Chain chain, String reason) {
+        String name = exchange.via();
+        exchange.decorateResponse(sink -> new ForwardingSink(sink) {
+            @Override
+            public void head(HttpResponse head) {
+                CacheStatus.of(name).fwd(reason).fwdStatus(head.status().code()).addTo(head.headers());
+                next.head(head);
+            }
+        });
+        chain.proceed(exchange);
+    }
+
+    /** {@code PURGE url}: removes the URL's entry, for clients in {@code purge_clients}. */
+    private void purge(Exchange exchange, String key) {
+        InetAddress client = exchange.clientAddress().getAddress();
+        boolean allowed = false;
+        for (Cidr block : cache.config().purgeClients()) {
+            allowed |= block.contains(client);
+        }
+        if (!allowed) {
+            exchange.respond(HttpResponseStatus.FORBIDDEN, "PURGE not allowed from this address");
+            return;
+        }
+        boolean soft = "soft".equalsIgnoreCase(exchange.request().headers().get("purge-mode"));
+        boolean purged = cache.purgeKey(key, soft);
+        exchange.respond(purged ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
+                purged ? "purged" : "not in cache");
+    }
+
+    /** RFC 9110 §9.2.1. */
+    private static boolean safe(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.TRACE;
+    }
+
+    public HttpCache cache() {
+        return cache;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ferry.cache;
+
+import dev.ferry.http.ForwardingSink;
+import dev.ferry.http.ResponseSink;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * The answer to a request Ferry sent to validate (or replace) a stored response. A 304 refreshes
+ * the stored response (RFC 9111 §4.3.4) and the client is answered from it. A server error, or no
+ * answer at all, lets a stale response be served instead where {@code stale-if-error} allows
+ * (RFC 5861 §4); where {@code must-revalidate} forbids stale responses, the client gets a 504
+ * (§4.2.4). Anything else replaces the stored response through the {@link StoringSink} behind.
+ */
+final class RevalidationSink extends ForwardingSink {
+
+    private final HttpCache cache;
+    private final String cacheName;
+    private final StoredResponse stored;
+    private final HttpMethod method;
+    private final HttpHeaders clientRequest;
+    private final long requestTime;
+    private final ResponseSink client;
+    private final Runnable done;
+    private boolean swallowing;
+
+    /**
+     * @param storing the sink a full response goes to (it stores it, then passes it to the client)
+     * @param client where an answer from the stored response goes (bypassing the store)
+     * @param done runs once the revalidation is over, however it ended
+     */
+    RevalidationSink(ResponseSink storing, ResponseSink client, HttpCache cache, String cacheName,
+                     StoredResponse stored, HttpMethod method, HttpHeaders clientRequest, long requestTime,
+                     Runnable done) {
+        super(storing);
+        this.client = client;
+        this.cache = cache;
+        this.cacheName = cacheName;
+        this.stored = stored;
+        this.method = method;
+        this.clientRequest = clientRequest;
+        this.requestTime = requestTime;
+        this.done = done;
+    }
+
+    @Override
+    public void head(HttpResponse response) {
+        int status = response.status().code();
+        long now = cache.clock().millis();
+        if (status == 304) {
+            StoredResponse refreshed = Entries.refreshed(stored, response.headers(), requestTime, now, cache.config());
+            cache.refresh(stored, refreshed);
+            swallowing = true;
+            answerFromStored(refreshed, CacheStatus.of(cacheName).fwd("stale").fwdStatus(304));
+            return;
+        }
+        if (status >= 500 && staleIfError(now)) {
+            swallowing = true;
+            cache.countStale();
+            answerFromStored(stored, CacheStatus.of(cacheName).hit().fwd("stale").fwdStatus(status)
+                    .detail("stale-if-error"));
+            return;
+        }
+        done.run();
+        next.head(response);
+    }
+
+    @Override
+    public void body(HttpContent part) {
+        if (swallowing) {
+            part.release();
+        } else {
+            next.body(part);
+        }
+    }
+
+    @Override
+    public void abort(HttpResponseStatus status, String reason) {
+        if (swallowing) {
+            return;
+        }
+        done.run();
+        long now = cache.clock().millis();
+        if (!next.headSent() && staleIfError(now)) {
+            swallowing = true;
+            cache.countStale();
+            answerFromStored(stored, CacheStatus.of(cacheName).hit().fwd("stale").detail("stale-if-error"));
+        } else if (!next.headSent() && forbidsStale(stored.directives())) {
+            // RFC 9111 §4.2.4: a response that must be revalidated and could not be gets 504.
+            next.abort(HttpResponseStatus.GATEWAY_TIMEOUT, "cannot revalidate the cached response: " + reason);
+        } else {
+            next.abort(status, reason);
+        }
+    }
+
+    private void answerFromStored(StoredResponse response, CacheStatus status) {
+        done.run();
+        if (!HitResponse.send(client, method, clientRequest, response, cache.clock().millis(), status)) {
+            client.abort(HttpResponseStatus.BAD_GATEWAY, "cached response vanished");
+        }
+    }
+
+    /** RFC 5861 §4: stale within the stale-if-error window, and nothing forbids serving stale. */
+    private boolean staleIfError(long now) {
+        CacheControl cc = stored.directives();
+        long window = cc.seconds("stale-if-error");
+        if (window < 0 || forbidsStale(cc)) {
+            return false;
+        }
+        long staleness = Freshness.currentAge(stored, now) - stored.lifetime();
+        return staleness <= window * 1000;
+    }
+
+    /** must-revalidate, proxy-revalidate and (for a shared cache) s-maxage forbid serving stale (§4.2.4, §5.2.2). */
+    static boolean forbidsStale(CacheControl cc) {
+        return cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("s-maxage");
+    }
+}

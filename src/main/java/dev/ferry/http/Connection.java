@@ -1,0 +1,42 @@
+package dev.ferry.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetSocketAddress;
+
+/**
+ * What an {@link Exchange} needs from the connection it runs on: the client connection's
+ * {@link HttpFrontend}, or a {@link DetachedConnection} for work no client waits for (a background
+ * revalidation).
+ */
+interface Connection {
+
+    FrontendContext context();
+
+    /** The client's channel: its event loop runs the exchange. */
+    Channel channel();
+
+    InetSocketAddress clientAddress();
+
+    boolean draining();
+
+    void write(HttpObject message);
+
+    void flush();
+
+    void writeContinue();
+
+    void blockReads(int reason);
+
+    void unblockReads(int reason);
+
+    void closeAfterWrites();
+
+    void writeUpgrade(HttpResponse switching);
+
+    void switchToTunnel(ChannelHandler relay, byte[] preface);
+
+    void exchangeFinished(Exchange exchange);
+}
