@@ -44,6 +44,11 @@ final class CacheControl {
         return new CacheControl(directives);
     }
 
+    /** Directives already parsed elsewhere (name to argument, null for none). */
+    static CacheControl of(Map<String, String> directives) {
+        return new CacheControl(new HashMap<>(directives));
+    }
+
     static CacheControl parse(String value) {
         Map<String, String> directives = new HashMap<>();
         parse(value, directives);

@@ -16,11 +16,17 @@ final class Directives {
     private Directives() {
     }
 
-    /** The directives that govern storing and freshness of a response. */
+    /**
+     * The directives that govern storing and freshness of a response: a valid
+     * {@code CDN-Cache-Control} replaces {@code Cache-Control} entirely (so {@code max-age} there
+     * outranks even a {@code no-store} in Cache-Control); an invalid one is ignored. The field itself
+     * is always passed on unchanged, for caches further down that target it too.
+     */
     static CacheControl of(HttpHeaders response) {
-        if (response.contains(CDN_CACHE_CONTROL)) {
-            CacheControl cdn = CacheControl.of(response, CDN_CACHE_CONTROL);
-            if (!cdn.isEmpty()) {
+        java.util.List<String> targeted = response.getAll(CDN_CACHE_CONTROL);
+        if (!targeted.isEmpty()) {
+            CacheControl cdn = TargetedCacheControl.parse(targeted);
+            if (cdn != null) {
                 return cdn;
             }
         }

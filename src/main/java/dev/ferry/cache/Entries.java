@@ -4,6 +4,7 @@ import dev.ferry.config.CacheConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,13 @@ final class Entries {
      * @param received the response's fields as received (for Date and Age)
      * @param stored the fields to store (see {@link StoredHeaders#toStore})
      */
-    static StoredResponse stored(String key, int status, HttpHeaders received, HttpHeaders stored, ByteBuf body,
+    static StoredResponse stored(String key, HttpResponseStatus status, HttpHeaders received, HttpHeaders stored,
+                                 ByteBuf body,
                                  long requestTime, long responseTime, CacheControl cc, Map<String, String> varyValues,
                                  CacheConfig config) {
         long date = Freshness.date(received, HttpHeaderNames.DATE);
         long dateValue = date > Freshness.NO_DATE ? date : responseTime;
-        long lifetime = Freshness.lifetime(status, received, cc, dateValue, config.heuristicPercent(),
+        long lifetime = Freshness.lifetime(status.code(), received, cc, dateValue, config.heuristicPercent(),
                 config.maxHeuristic().toMillis());
         return new StoredResponse(key, status, stored, body, requestTime, responseTime, dateValue,
                 Freshness.ageValue(received), lifetime, cc, varyValues, tags(received), new StoredResponse.Flags());
@@ -42,7 +44,7 @@ final class Entries {
         long dateValue = date > Freshness.NO_DATE ? date : responseTime;
         long lifetime = Freshness.lifetime(old.status(), merged, cc, dateValue, config.heuristicPercent(),
                 config.maxHeuristic().toMillis());
-        return new StoredResponse(old.key(), old.status(), merged, old.body(), requestTime, responseTime, dateValue,
+        return new StoredResponse(old.key(), old.responseStatus(), merged, old.body(), requestTime, responseTime, dateValue,
                 Freshness.ageValue(notModified), lifetime, cc, old.varyValues(), tags(merged), old.flags());
     }
 

@@ -1,9 +1,7 @@
 package dev.ferry.cache;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Date;
 import java.util.List;
 
 /**
@@ -67,26 +65,33 @@ final class Freshness {
     }
 
     /**
-     * The date in the (first) {@code name} field: epoch ms, {@link #NO_DATE} when absent, or
-     * {@link #INVALID_DATE} when it is not an HTTP-date (RFC 9110 §5.6.7: the IMF-fixdate, obsolete
-     * RFC 850 and asctime forms are all accepted).
+     * The date in the {@code name} field: epoch ms, {@link #NO_DATE} when absent, or
+     * {@link #INVALID_DATE} when it is not an HTTP-date or appears more than once.
      */
     static long date(HttpHeaders headers, CharSequence name) {
         List<String> values = headers.getAll(name);
         if (values.isEmpty()) {
             return NO_DATE;
         }
-        Date parsed = DateFormatter.parseHttpDate(values.get(0).trim());
-        return parsed == null ? INVALID_DATE : parsed.getTime();
+        if (values.size() > 1) {
+            return INVALID_DATE;
+        }
+        long parsed = HttpDates.parse(values.get(0));
+        return parsed == Long.MIN_VALUE ? INVALID_DATE : parsed;
     }
 
-    /** §5.1: the {@code Age} value in seconds; 0 when absent or not a non-negative integer. */
+    /**
+     * §5.1: the {@code Age} value in seconds, from the first member of the first field line; 0
+     * when absent or not a non-negative integer ({@code 7200.0} is not one), 2^31 at most.
+     */
     static long ageValue(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.AGE);
         if (values.isEmpty()) {
             return 0;
         }
-        String value = values.get(0).trim();
+        String line = values.get(0);
+        int comma = line.indexOf(',');
+        String value = (comma < 0 ? line : line.substring(0, comma)).trim();
         if (value.isEmpty()) {
             return 0;
         }

@@ -51,7 +51,7 @@ final class HitResponse {
             return true;
         }
         Ranges.Range range = Ranges.select(request, stored);
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(stored.status()));
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, stored.responseStatus());
         head.headers().set(stored.headers());
         if (range == Ranges.UNSATISFIABLE) {
             head.setStatus(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);

@@ -80,8 +80,7 @@ final class Ranges {
             String etag = stored.headers().get(HttpHeaderNames.ETAG);
             return etag != null && Conditionals.strongMatch(ifRange, etag.trim());
         }
-        long date = io.netty.handler.codec.DateFormatter.parseHttpDate(ifRange) == null ? Freshness.INVALID_DATE
-                : io.netty.handler.codec.DateFormatter.parseHttpDate(ifRange).getTime();
+        long date = HttpDates.parse(ifRange);
         long lastModified = Freshness.date(stored.headers(), HttpHeaderNames.LAST_MODIFIED);
         return lastModified > Freshness.NO_DATE && date == lastModified;
     }

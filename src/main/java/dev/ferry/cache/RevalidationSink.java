@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * The answer to a request Ferry sent to validate (or replace) a stored response. A 304 refreshes
  * the stored response (RFC 9111 §4.3.4) and the client is answered from it. A server error, or no
  * answer at all, lets a stale response be served instead where {@code stale-if-error} allows
- * (RFC 5861 §4); where {@code must-revalidate} forbids stale responses, the client gets a 504
- * (§4.2.4). Anything else replaces the stored response through the {@link StoringSink} behind.
+ * (RFC 5861 §4), and no answer at all (the origin is unreachable) lets it be served unless the
+ * response forbids serving stale ({@code must-revalidate}, {@code proxy-revalidate},
+ * {@code s-maxage}, {@code no-cache}): then the client gets a 504 (§4.2.4) that carries nothing of
+ * the stored response. Anything else replaces the stored response through the {@link StoringSink}.
  */
 final class RevalidationSink extends ForwardingSink {
 
@@ -84,15 +86,17 @@ final class RevalidationSink extends ForwardingSink {
         }
         done.run();
         long now = cache.clock().millis();
-        if (!next.headSent() && staleIfError(now)) {
-            swallowing = true;
-            cache.countStale();
-            answerFromStored(stored, CacheStatus.of(cacheName).hit().fwd("stale").detail("stale-if-error"));
-        } else if (!next.headSent() && forbidsStale(stored.directives())) {
+        if (next.headSent()) {
+            next.abort(status, reason);
+        } else if (forbidsStale(stored.directives()) || unqualifiedNoCache(stored.directives())) {
             // RFC 9111 §4.2.4: a response that must be revalidated and could not be gets 504.
             next.abort(HttpResponseStatus.GATEWAY_TIMEOUT, "cannot revalidate the cached response: " + reason);
         } else {
-            next.abort(status, reason);
+            // §4.2.4: cut off from the origin, a cache may serve stale unless the response forbids it.
+            swallowing = true;
+            cache.countStale();
+            answerFromStored(stored, CacheStatus.of(cacheName).hit().fwd("stale")
+                    .detail(staleIfError(now) ? "stale-if-error" : "origin unreachable"));
         }
     }
 
@@ -112,6 +116,11 @@ final class RevalidationSink extends ForwardingSink {
         }
         long staleness = Freshness.currentAge(stored, now) - stored.lifetime();
         return staleness <= window * 1000;
+    }
+
+    private static boolean unqualifiedNoCache(CacheControl cc) {
+        java.util.List<String> fields = cc.fieldNames("no-cache");
+        return fields != null && fields.isEmpty();
     }
 
     /** must-revalidate, proxy-revalidate and (for a shared cache) s-maxage forbid serving stale (§4.2.4, §5.2.2). */

@@ -11,23 +11,21 @@ import java.util.Map;
  */
 final class StoredHeaders {
 
-    /** Fields Ferry computes per response, so stored values would only mislead. */
+    /** Fields Ferry computes per response (or that frame one hop), so stored values would only mislead. */
     private static final List<CharSequence> NEVER_STORED = List.of(
-            HttpHeaderNames.AGE, HttpHeaderNames.SET_COOKIE, HttpHeaderNames.SET_COOKIE2,
-            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONNECTION, CacheStatus.FIELD);
+            HttpHeaderNames.AGE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONNECTION, CacheStatus.FIELD);
 
-    /** Fields a 304 must not change: they describe the stored body. */
-    private static final List<CharSequence> KEPT_ON_UPDATE = List.of(
-            HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.CONTENT_RANGE,
-            HttpHeaderNames.TRANSFER_ENCODING);
+    /** §3.2: a 304 never changes Content-Length: it describes the stored body, not the 304. */
+    private static final List<CharSequence> KEPT_ON_UPDATE = List.of(HttpHeaderNames.CONTENT_LENGTH);
 
     private StoredHeaders() {
     }
 
     /**
      * The fields to store: all the response's (hop-by-hop ones are gone already) but those named in a
-     * qualified {@code private} or {@code no-cache} (§5.2.2.4, §5.2.2.7), {@code Set-Cookie}, and the
-     * ones Ferry recomputes; {@code Content-Length} set to the stored body's length.
+     * qualified {@code private} or {@code no-cache} (§5.2.2.4, §5.2.2.7) and the ones Ferry
+     * recomputes; {@code Content-Length} set to the stored body's length. {@code Set-Cookie} is kept:
+     * a response carrying it is only stored at all where the cache's {@code store_set_cookie} says so.
      */
     static HttpHeaders toStore(HttpHeaders response, CacheControl cc, long bodyLength) {
         HttpHeaders stored = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
@@ -42,8 +40,8 @@ final class StoredHeaders {
     }
 
     /**
-     * §3.2: each field of the 304 replaces the stored ones of that name, except those describing
-     * the stored body and those never stored.
+     * §3.2: each field of the 304 replaces (not joins) the stored lines of that name, except
+     * {@code Content-Length} and the fields never stored; fields the 304 lacks stay.
      */
     static HttpHeaders updated(HttpHeaders stored, HttpHeaders notModified, CacheControl cc) {
         HttpHeaders merged = stored.copy();

@@ -2,6 +2,7 @@ package dev.ferry.cache;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.IllegalReferenceCountException;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * duplicate of it, so bytes are never copied per request.
  *
  * @param key the primary cache key
+ * @param responseStatus status code and reason phrase as received (299 "Whatever" stays so)
  * @param headers never changed after construction
  * @param body read-only; released when the entry leaves the cache
  * @param requestTime when the request that fetched it was sent (epoch ms, §4.2.3 request_time)
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 record StoredResponse(
         String key,
-        int status,
+        HttpResponseStatus responseStatus,
         HttpHeaders headers,
         ByteBuf body,
         long requestTime,
@@ -39,6 +41,10 @@ record StoredResponse(
         Map<String, String> varyValues,
         List<String> tags,
         Flags flags) {
+
+    int status() {
+        return responseStatus.code();
+    }
 
     /** The body for one response, or null when the entry was just evicted and its bytes freed. */
     ByteBuf retainBody() {

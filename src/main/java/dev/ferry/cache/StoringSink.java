@@ -134,7 +134,7 @@ final class StoringSink extends ForwardingSink {
         }
         parts = null;
         HttpHeaders stored = StoredHeaders.toStore(head.headers(), cc, size);
-        cache.store(Entries.stored(key, head.status().code(), head.headers(), stored, body, requestTime, responseTime,
+        cache.store(Entries.stored(key, head.status(), head.headers(), stored, body, requestTime, responseTime,
                 cc, varyValues, cache.config()));
         if (fill != null) {
             fill.stored();

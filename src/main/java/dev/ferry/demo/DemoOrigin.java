@@ -111,7 +111,8 @@ public final class DemoOrigin implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new OriginInitializer(options, channels, stats, 
-                        new Endpoints(options.name(), health::get, extraDelay::get)));
+                        new Endpoints(options.name(), health::get, extraDelay::get,
+                                options.keepAliveIdleClose() == null ? 0 : options.keepAliveIdleClose().toSeconds())));
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).await();
         if (!bind.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

@@ -28,11 +28,17 @@ final class Endpoints {
     private final String origin;
     private final IntSupplier healthStatus;
     private final LongSupplier extraDelay;
+    private final long keepAliveSeconds;
 
-    Endpoints(String origin, IntSupplier healthStatus, LongSupplier extraDelay) {
+    /**
+     * @param keepAliveSeconds announced in {@code Keep-Alive: timeout=N} when positive (the origin
+     *     closes idle connections after that long, and says so as Apache and Node do)
+     */
+    Endpoints(String origin, IntSupplier healthStatus, LongSupplier extraDelay, long keepAliveSeconds) {
         this.origin = origin;
         this.healthStatus = healthStatus;
         this.extraDelay = extraDelay;
+        this.keepAliveSeconds = keepAliveSeconds;
     }
 
     String origin() {
@@ -53,6 +59,9 @@ final class Endpoints {
             reply = endpoint(path, params, request);
             if (reply instanceof HttpReply http) {
                 http.headers().set(DemoOrigin.ORIGIN_HEADER, origin);
+                if (keepAliveSeconds > 0) {
+                    http.headers().set(HttpHeaderNames.KEEP_ALIVE, "timeout=" + keepAliveSeconds);
+                }
                 http.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
                 ResponseDirectives.apply(http, params, request);
             }

@@ -1,5 +1,8 @@
 package dev.ferry.http;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -26,6 +29,16 @@ final class ClientResponse implements ResponseSink {
     ClientResponse(Connection frontend, Exchange exchange) {
         this.frontend = frontend;
         this.exchange = exchange;
+    }
+
+    @Override
+    public void interim(HttpResponse informational) {
+        if (headSent || exchange.finished() || exchange.clientVersion() != HttpVersion.HTTP_1_1) {
+            return;
+        }
+        frontend.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, informational.status(),
+                Unpooled.EMPTY_BUFFER, informational.headers(), EmptyHttpHeaders.INSTANCE));
+        frontend.flush();
     }
 
     @Override

@@ -14,6 +14,11 @@ public abstract class ForwardingSink implements ResponseSink {
     }
 
     @Override
+    public void interim(HttpResponse informational) {
+        next.interim(informational);
+    }
+
+    @Override
     public void head(HttpResponse head) {
         next.head(head);
     }

@@ -13,6 +13,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 public interface ResponseSink {
 
+    /**
+     * An interim (1xx) response before the final one, such as 103 Early Hints. Not stored, not
+     * merged into the final response; HTTP/1.0 clients never get one (RFC 9110 §15.2).
+     */
+    default void interim(HttpResponse informational) {
+    }
+
     /** The final response head (never a 1xx). */
     void head(HttpResponse head);
 

@@ -45,7 +45,7 @@ public final class ConnectionPool {
         long now = System.nanoTime();
         Idle entry;
         while ((entry = idle.pollLast()) != null) {
-            if (entry.channel.isActive() && now - entry.since < idleTimeoutNanos) {
+            if (entry.channel.isActive() && now - entry.since < entry.maxIdle) {
                 return entry.channel;
             }
             entry.channel.close();
@@ -58,13 +58,22 @@ public final class ConnectionPool {
      * destination already has {@code max_idle} idle connections on this event loop.
      */
     public void offer(SocketAddress destination, Channel channel) {
+        offer(destination, channel, 0);
+    }
+
+    /**
+     * As {@link #offer(SocketAddress, Channel)}, for at most {@code maxIdleNanos} of idle time
+     * (the server said it closes idle connections; 0 means the pool's own idle timeout).
+     */
+    public void offer(SocketAddress destination, Channel channel, long maxIdleNanos) {
         LoopPool pool = loops.get();
         ArrayDeque<Idle> idle = pool.idle.computeIfAbsent(destination, d -> new ArrayDeque<>());
         if (idle.size() >= maxIdle || !channel.isActive()) {
             channel.close();
             return;
         }
-        idle.addLast(new Idle(channel, System.nanoTime()));
+        long limit = maxIdleNanos > 0 ? Math.min(maxIdleNanos, idleTimeoutNanos) : idleTimeoutNanos;
+        idle.addLast(new Idle(channel, System.nanoTime(), limit));
         pool.scheduleSweep(channel.eventLoop());
     }
 
@@ -74,7 +83,7 @@ public final class ConnectionPool {
         return idle == null ? 0 : idle.size();
     }
 
-    private record Idle(Channel channel, long since) {
+    private record Idle(Channel channel, long since, long maxIdle) {
     }
 
     /** The idle connections of one event loop. */
@@ -99,7 +108,7 @@ public final class ConnectionPool {
                 // Oldest first: stop at the first one still young enough.
                 Idle entry;
                 while ((entry = queue.peekFirst()) != null
-                        && (now - entry.since >= idleTimeoutNanos || !entry.channel.isActive())) {
+                        && (now - entry.since >= entry.maxIdle || !entry.channel.isActive())) {
                     queue.pollFirst();
                     entry.channel.close();
                 }

@@ -36,7 +36,7 @@ final class ProxyCall {
          * The attempt failed before any of its response reached the client.
          *
          * @param staleConnection a pooled connection turned out closed before any response byte
-         * @param requestMaybeSent the request head may have reached the server
+         * @param requestMaybeSent the request head may have reached the server (its write did not fail)
          */
         void failed(UpstreamFailure failure, boolean staleConnection, boolean requestMaybeSent);
 
@@ -65,6 +65,7 @@ final class ProxyCall {
     private boolean responseHeadSent;
     private boolean skippingInterim;
     private boolean upstreamKeepAlive;
+    private long keepAliveHint;
 
     /**
      * @param request the head to send, prepared with {@link Hop#prepareRequest}
@@ -113,8 +114,8 @@ final class ProxyCall {
             ch.pipeline().addFirst("proxy-protocol-encoder", HAProxyMessageEncoder.INSTANCE);
             ch.write(proxyHeader, ch.voidPromise());
         }
-        if (connection.reused() && !UpstreamRequest.idempotent(request.method())) {
-            // Whether the head left this process decides if a non-idempotent request may be re-sent.
+        if (connection.reused()) {
+            // On a reused connection, whether the head got out decides if the request may be sent again.
             ch.write(request).addListener(f -> headMaybeSent |= f.isSuccess());
         } else {
             headMaybeSent = true;
@@ -172,8 +173,12 @@ final class ProxyCall {
             return;
         }
         if (code >= 100 && code < 200) {
-            // Interim responses (100 Continue, 103 Early Hints) end here; Ferry answered Expect itself.
+            // 100 Continue ends here (Ferry answered Expect itself); 102, 103 and others go on to the client.
             skippingInterim = true;
+            if (code != 100) {
+                Hop.removeHopByHop(response.headers());
+                exchange.response().interim(response);
+            }
             return;
         }
         if (listener.onResponseStatus(code)) {
@@ -181,6 +186,7 @@ final class ProxyCall {
             return;
         }
         upstreamKeepAlive = Hop.keepAlive(response);
+        keepAliveHint = KeepAliveHint.timeoutNanos(response.headers());
         Hop.removeHopByHop(response.headers());
         Hop.addVia(response.headers(), response.protocolVersion(), options.via());
         connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
@@ -244,7 +250,7 @@ final class ProxyCall {
         if (upstreamKeepAlive && requestWritten && proxyHeader == null && channel.isActive()
                 && (max == 0 || connection.requests() < max)) {
             channel.config().setAutoRead(true);
-            options.pool().offer(server.address(), channel);
+            options.pool().offer(server.address(), channel, keepAliveHint);
         } else {
             channel.close();
         }

@@ -17,8 +17,9 @@ import java.net.InetSocketAddress;
  * yet; at most {@code attempts} tries; each retry needs a token from the upstream's retry budget;
  * the body must have been small enough to keep. Connect failures are retried for every method
  * (nothing was sent); other failures and 502/503/504 answers only for idempotent methods. Apart
- * from that, a request that finds its pooled connection closed by the server is sent once more on
- * a fresh connection to the same server, when that is safe.
+ * from that, a request that could not even be written on its pooled connection (the server had
+ * closed it) is sent once more on a fresh connection to the same server: nothing of it was sent,
+ * so no server ever sees it twice.
  */
 public final class UpstreamRequest implements ProxyCall.Listener {
 
@@ -181,8 +182,7 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         if (done) {
             return;
         }
-        if (staleConnection && !freshRetryUsed && (idempotent || !requestMaybeSent) && body.replayable()
-                && server.tryAcquire()) {
+        if (staleConnection && !freshRetryUsed && !requestMaybeSent && body.replayable() && server.tryAcquire()) {
             freshRetryUsed = true;
             attempts--;
             dispatch(server, true);

@@ -360,21 +360,16 @@ class RetryTest {
     }
 
     @Test
-    void anIdempotentRequestOnAPooledConnectionTheServerClosedIsSentAgainOnAFreshOne() throws Exception {
+    void aRequestOnAPooledConnectionTheServerClosedAfterReadingItIsNotSentAgain() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(closingEachConnectionAfterOneRequest());
              TestFerry ferry = ferry(servers(server.port()), "retries: { attempts: 1 }");
              RawHttp raw = new RawHttp(ferry.port("edge"))) {
             assertThat(raw.send("GET /first HTTP/1.1\r\nHost: app.test\r\n\r\n").read().status()).isEqualTo(200);
-            // The pooled connection is taken and found closed: not a retry (attempts: 1), a fresh connection.
+            // The pooled connection was taken, the request written and read, then the server closed:
+            // it may have acted on it, so it is not sent again, even for GET.
             RawHttp.Response get = raw.send("GET /second HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
-            assertThat(get.status()).isEqualTo(200);
-            RawHttp.Response put = raw.send("PUT /third HTTP/1.1\r\nHost: app.test\r\nContent-Length: 300\r\n\r\n"
-                    + "x".repeat(300)).read();
-            assertThat(put.status()).isEqualTo(200);
-            assertThat(put.bodyText()).isEqualTo("got 300\n");
-            assertThat(server.connectionsAccepted()).isEqualTo(3);
-            assertThat(server.seen()).extracting(ScriptedServer.Request::uri)
-                    .containsExactly("/first", "/second", "/second", "/third", "/third");
+            assertThat(get.status()).isEqualTo(502);
+            assertThat(server.seen()).extracting(ScriptedServer.Request::uri).containsExactly("/first", "/second");
         }
     }
 
