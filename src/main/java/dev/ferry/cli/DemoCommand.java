@@ -41,9 +41,10 @@ final class DemoCommand implements Callable<Integer> {
             FerryConfig config = ConfigLoader.parse(yaml, "demo.yaml");
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Ferry demo%n"
-                    + "  reverse proxy  http://127.0.0.1:%d/  ->  %s, %s (round robin)%n"
+                    + "  reverse proxy  http://127.0.0.1:%d/  ->  %s, %s (round robin, cached)%n"
                     + "  forward proxy  127.0.0.1:%d          (try: curl -x http://127.0.0.1:%d %s/small)%n"
                     + "  endpoints      /small /large /echo /bytes/{n} /delay/{ms} /status/{code} /ws%n"
+                    + "                 (/small, /medium, /large are cacheable; ?cache=<Cache-Control> on any path)%n"
                     + "Ctrl-C stops it.%n", port, a.baseUrl(), b.baseUrl(), proxyPort, proxyPort, a.baseUrl());
             out.flush();
             return Serving.serve(config, spec.commandLine().getErr());
