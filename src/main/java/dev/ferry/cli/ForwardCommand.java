@@ -1,23 +1,15 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.AccessLogConfig;
-import dev.ferry.config.CacheConfig;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.config.ForwardProxyConfig;
-import dev.ferry.config.HostPort;
-import dev.ferry.config.Limits;
-import dev.ferry.config.ListenerConfig;
-import dev.ferry.config.ServerSettings;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ferry forward --port N}: a forward proxy for this machine's clients, no config file needed. */
+/** {@code ferry forward --port N}: a caching forward proxy for this machine's clients, no config file needed. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Run a caching forward proxy (HTTP and CONNECT) for clients on this machine.")
 final class ForwardCommand implements Callable<Integer> {
@@ -39,14 +31,25 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ForwardProxyConfig d = ForwardProxyConfig.defaults();
-        ForwardProxyConfig proxy = noCache ? d : new ForwardProxyConfig(d.connectPorts(), d.allowClients(),
-                d.allowLoopbackTargets(), d.denyTargets(), d.users(), d.timeouts(), d.pool(), Optional.of("default"));
-        ListenerConfig listener = new ListenerConfig("forward", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
-                List.of(), false, Optional.of(proxy), List.of(), Optional.empty());
-        Map<String, CacheConfig> caches = noCache ? Map.of() : Map.of("default", CacheConfig.defaults("default"));
-        FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener), Map.of(), caches,
-                Limits.DEFAULT, quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));
+        StringBuilder yaml = new StringBuilder()
+                .append("listeners:\n")
+                .append("  - name: forward\n")
+                .append("    bind: ").append(QuickConfig.hostPort(bind, port)).append('\n')
+                .append("    forward_proxy:\n");
+        if (!noCache) {
+            yaml.append("      cache: default\n")
+                    .append("caches:\n")
+                    .append("  default: { max_size: 256MiB, max_object_size: 8MiB }\n");
+        }
+        if (!quiet) {
+            yaml.append("access_log: { format: text, path: stdout }\n");
+        }
+        FerryConfig config;
+        try {
+            config = ConfigLoader.parse(yaml.toString(), "<command line>");
+        } catch (ConfigException e) {
+            return QuickConfig.refuse(spec, e);
+        }
         return Serving.serve(config, spec.commandLine().getErr());
     }
 }

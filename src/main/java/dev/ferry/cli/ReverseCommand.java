@@ -1,26 +1,11 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.AccessLogConfig;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.config.HealthConfig;
-import dev.ferry.config.HostPort;
-import dev.ferry.config.Limits;
-import dev.ferry.config.ListenerConfig;
-import dev.ferry.config.PoolConfig;
-import dev.ferry.config.QueueConfig;
-import dev.ferry.config.RetryConfig;
-import dev.ferry.config.RouteConfig;
-import dev.ferry.config.RouteMatch;
-import dev.ferry.config.ServerConfig;
-import dev.ferry.config.ServerSettings;
-import dev.ferry.config.UpstreamConfig;
-import dev.ferry.config.UpstreamTimeouts;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,33 +40,34 @@ final class ReverseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        UpstreamConfig.Balance strategy;
-        try {
-            strategy = UpstreamConfig.Balance.valueOf(balance.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "unknown --balance: " + balance);
-        }
-        if (strategy == UpstreamConfig.Balance.CONSISTENT_HASH) {
+        if (balance.toLowerCase(Locale.ROOT).equals("consistent_hash")) {
             throw new ParameterException(spec.commandLine(), "consistent_hash needs a hash key: use a config file");
         }
-        List<ServerConfig> servers = new ArrayList<>();
+        StringBuilder yaml = new StringBuilder()
+                .append("listeners:\n")
+                .append("  - name: reverse\n")
+                .append("    bind: ").append(QuickConfig.hostPort(bind, port)).append('\n')
+                .append("    routes: [ { name: all, upstream: backends } ]\n")
+                .append("upstreams:\n")
+                .append("  backends:\n")
+                .append("    balance: \"").append(balance).append("\"\n")
+                .append("    servers:\n");
         for (String backend : backends) {
-            servers.add(new ServerConfig(parseBackend(backend), 1, 0));
+            yaml.append("      - ").append(serverAddress(backend)).append('\n');
         }
-        UpstreamConfig upstream = new UpstreamConfig("backends", strategy, Optional.empty(), servers,
-                QueueConfig.DEFAULT, UpstreamTimeouts.DEFAULT, RetryConfig.DEFAULT, PoolConfig.DEFAULT, Optional.empty(),
-                HealthConfig.DEFAULT, Optional.empty());
-        RouteConfig route = new RouteConfig("all", RouteMatch.ANY, "backends", RouteConfig.TimeoutOverrides.NONE,
-                Optional.empty(), Optional.empty());
-        ListenerConfig listener = new ListenerConfig("reverse", new HostPort(bind, port), ListenerConfig.Protocol.HTTP,
-                List.of(), false, Optional.empty(), List.of(route), Optional.empty());
-        FerryConfig config = new FerryConfig("<command line>", ServerSettings.DEFAULT, List.of(listener),
-                Map.of("backends", upstream), Map.of(), Limits.DEFAULT,
-                quiet ? Optional.empty() : Optional.of(AccessLogConfig.STDOUT_TEXT));
+        if (!quiet) {
+            yaml.append("access_log: { format: text, path: stdout }\n");
+        }
+        FerryConfig config;
+        try {
+            config = ConfigLoader.parse(yaml.toString(), "<command line>");
+        } catch (ConfigException e) {
+            return QuickConfig.refuse(spec, e);
+        }
         return Serving.serve(config, spec.commandLine().getErr());
     }
 
-    private HostPort parseBackend(String backend) {
+    private String serverAddress(String backend) {
         URI uri;
         try {
             uri = URI.create(backend.contains("://") ? backend : "http://" + backend);
@@ -91,7 +77,8 @@ final class ReverseCommand implements Callable<Integer> {
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new ParameterException(spec.commandLine(), "invalid --backend " + backend + ": expected http://host:port");
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        return new HostPort(host.toLowerCase(Locale.ROOT), uri.getPort() < 0 ? 80 : uri.getPort());
+        String host = uri.getHost();
+        return QuickConfig.hostPort(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+                uri.getPort() < 0 ? 80 : uri.getPort());
     }
 }

@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * Binds the top level of the file: {@code server}, {@code listeners}, {@code upstreams},
- * {@code caches}, {@code limits}, {@code access_log}.
+ * {@code caches}, {@code rate_limits}, {@code redis}, {@code limits}, {@code access_log}.
  */
 final class ConfigBinder {
 
-    static final List<String> KEYS = List.of("server", "listeners", "upstreams", "caches", "limits", "access_log");
+    static final List<String> KEYS = List.of("server", "listeners", "upstreams", "caches", "rate_limits", "redis",
+            "limits", "access_log");
     static final List<String> SERVER_KEYS = List.of("workers", "drain_timeout", "via", "transport");
     static final List<String> LIMITS_KEYS = List.of(
             "max_connections", "max_requests_in_flight", "max_header_size", "header_timeout", "idle_timeout");
@@ -58,15 +59,38 @@ final class ConfigBinder {
             CacheBinder.bind(field).ifPresent(cache -> caches.put(cache.name(), cache));
         }
 
-        References references = new References(upstreamNames, cacheNames);
+        List<Section.Field> limitFields = s.get("rate_limits").flatMap(Value::map)
+                .map(Section::fields).orElse(List.of());
+        Set<String> limitNames = new LinkedHashSet<>();
+        limitFields.forEach(field -> limitNames.add(field.key()));
+        Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
+        for (Section.Field field : limitFields) {
+            RateLimitBinder.bind(field).ifPresent(limit -> rateLimits.put(limit.name(), limit));
+        }
+        Optional<RedisConfig> redis = s.optional("redis", RedisBinder::bind);
+        if (!s.has("redis")) {
+            // Anything shared lives in Redis: without one it cannot work.
+            for (Section.Field field : cacheFields) {
+                if (caches.containsKey(field.key()) && caches.get(field.key()).shared()) {
+                    field.value().error("shared: true needs a redis section");
+                }
+            }
+            for (Section.Field field : limitFields) {
+                if (rateLimits.containsKey(field.key()) && rateLimits.get(field.key()).shared()) {
+                    field.value().error("shared: true needs a redis section");
+                }
+            }
+        }
+
+        References references = new References(upstreamNames, cacheNames, limitNames);
         List<ListenerConfig> listeners = s.required("listeners", new ListenerBinder(references)::bindAll)
                 .orElse(List.of());
 
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FerryConfig(problems.source(), server, listeners, upstreams, caches, limits,
-                accessLog));
+        return Optional.of(new FerryConfig(problems.source(), server, listeners, upstreams, caches, rateLimits,
+                redis, limits, accessLog));
     }
 
     private static Optional<ServerSettings> server(Value value) {

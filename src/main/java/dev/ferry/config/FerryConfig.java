@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param listeners at least one, names and bind addresses unique
  * @param upstreams by name, in file order
  * @param caches by name
+ * @param rateLimits by name
+ * @param redis where shared caches and rate limits live, if anything is shared
  * @param limits admission limits shared by every listener
  * @param accessLog empty when access logging is off
  */
@@ -27,6 +29,8 @@ public record FerryConfig(
         List<ListenerConfig> listeners,
         Map<String, UpstreamConfig> upstreams,
         Map<String, CacheConfig> caches,
+        Map<String, RateLimitConfig> rateLimits,
+        Optional<RedisConfig> redis,
         Limits limits,
         Optional<AccessLogConfig> accessLog) {
 
@@ -41,6 +45,8 @@ public record FerryConfig(
         });
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         caches = Collections.unmodifiableMap(new LinkedHashMap<>(caches));
+        rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
+        requireNonNull(redis, "redis");
         requireNonNull(limits, "limits");
         requireNonNull(accessLog, "accessLog");
     }

@@ -11,7 +11,7 @@ import java.util.Set;
 final class ForwardProxyBinder {
 
     static final List<String> KEYS = List.of("connect_ports", "allow_clients", "allow_loopback_targets",
-            "deny_targets", "users", "timeouts", "pool", "cache");
+            "deny_targets", "users", "timeouts", "pool", "cache", "rate_limit");
 
     private ForwardProxyBinder() {
     }
@@ -26,7 +26,8 @@ final class ForwardProxyBinder {
                 s.optional("users", ForwardProxyBinder::users, d.users()),
                 s.optional("timeouts", PolicyBinder::timeouts, d.timeouts()),
                 s.optional("pool", PolicyBinder::pool, d.pool()),
-                s.optional("cache", references::cache)));
+                s.optional("cache", references::cache),
+                s.optional("rate_limit", references::rateLimit)));
     }
 
     private static Optional<Map<String, String>> users(Value value) {

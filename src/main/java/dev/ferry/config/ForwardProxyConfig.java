@@ -17,6 +17,7 @@ import java.util.Set;
  * @param timeouts timeouts towards the targets; {@code tunnel} is the idle timeout of CONNECT tunnels
  * @param pool keep-alive pool towards the targets
  * @param cache the cache (a name in {@code caches}) for proxied requests, if any
+ * @param rateLimit a rate limit (a name in {@code rate_limits}) for proxied requests, if any
  */
 public record ForwardProxyConfig(
         Set<Integer> connectPorts,
@@ -26,7 +27,8 @@ public record ForwardProxyConfig(
         Map<String, String> users,
         UpstreamTimeouts timeouts,
         PoolConfig pool,
-        Optional<String> cache) {
+        Optional<String> cache,
+        Optional<String> rateLimit) {
 
     public static final Set<Integer> DEFAULT_CONNECT_PORTS = Set.of(443);
 
@@ -36,11 +38,12 @@ public record ForwardProxyConfig(
         denyTargets = List.copyOf(denyTargets);
         users = Map.copyOf(users);
         java.util.Objects.requireNonNull(cache, "cache");
+        java.util.Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
     /** The defaults: CONNECT to 443, loopback clients only, no authentication. */
     public static ForwardProxyConfig defaults() {
         return new ForwardProxyConfig(DEFAULT_CONNECT_PORTS, Defaults.LOOPBACK_CLIENTS, false, List.of(),
-                Map.of(), UpstreamTimeouts.DEFAULT, PoolConfig.DEFAULT, Optional.empty());
+                Map.of(), UpstreamTimeouts.DEFAULT, PoolConfig.DEFAULT, Optional.empty(), Optional.empty());
     }
 }

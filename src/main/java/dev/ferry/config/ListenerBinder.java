@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 final class ListenerBinder {
 
     static final List<String> KEYS = List.of(
-            "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream");
+            "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream",
+            "rate_limit");
 
     private final References references;
     private final Uniques<String> names = new Uniques<>();
@@ -72,8 +73,9 @@ final class ListenerBinder {
         if (name.isEmpty() || bind.isEmpty()) {
             return Optional.empty();
         }
+        Optional<String> rateLimit = s.optional("rate_limit", references::rateLimit);
         return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, proxyProtocol, forwardProxy,
-                routes, Optional.empty()));
+                routes, Optional.empty(), rateLimit));
     }
 
     private Optional<ListenerConfig> tcp(Section s, Optional<String> name, Optional<HostPort> bind,
@@ -89,6 +91,6 @@ final class ListenerBinder {
             return Optional.empty();
         }
         return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.TCP, trustedProxies, proxyProtocol,
-                Optional.empty(), List.of(), upstream));
+                Optional.empty(), List.of(), upstream, Optional.empty()));
     }
 }

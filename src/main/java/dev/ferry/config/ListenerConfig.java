@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param forwardProxy present when this listener is a forward proxy
  * @param routes reverse-proxy routes, first match wins; may be empty
  * @param upstream for tcp listeners, the upstream to relay to
+ * @param rateLimit a rate limit (a name in {@code rate_limits}) for every request of the listener
  */
 public record ListenerConfig(
         String name,
@@ -30,7 +31,8 @@ public record ListenerConfig(
         boolean proxyProtocol,
         Optional<ForwardProxyConfig> forwardProxy,
         List<RouteConfig> routes,
-        Optional<String> upstream) {
+        Optional<String> upstream,
+        Optional<String> rateLimit) {
 
     public enum Protocol { HTTP, TCP }
 
@@ -42,5 +44,6 @@ public record ListenerConfig(
         requireNonNull(forwardProxy, "forwardProxy");
         routes = List.copyOf(routes);
         requireNonNull(upstream, "upstream");
+        requireNonNull(rateLimit, "rateLimit");
     }
 }

@@ -7,7 +7,7 @@ import java.util.Set;
  * The names other sections may refer to. Every entry written counts, even a broken one, so a
  * mistake inside an upstream does not also show up as "no upstream named" at each route using it.
  */
-record References(Set<String> upstreams, Set<String> caches) {
+record References(Set<String> upstreams, Set<String> caches, Set<String> rateLimits) {
 
     Optional<String> upstream(Value value) {
         return name(value, "upstream", "upstreams", upstreams);
@@ -15,6 +15,10 @@ record References(Set<String> upstreams, Set<String> caches) {
 
     Optional<String> cache(Value value) {
         return name(value, "cache", "caches", caches);
+    }
+
+    Optional<String> rateLimit(Value value) {
+        return name(value, "rate limit", "rate_limits", rateLimits);
     }
 
     private static Optional<String> name(Value value, String kind, String section, Set<String> known) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /** Binds the {@code routes} of one listener; route names are unique within it. */
 final class RouteBinder {
 
-    static final List<String> KEYS = List.of("name", "match", "upstream", "timeouts", "retries", "cache");
+    static final List<String> KEYS = List.of("name", "match", "upstream", "timeouts", "retries", "cache",
+            "rate_limit");
     static final List<String> MATCH_KEYS = List.of("host", "path_prefix", "methods", "headers");
 
     private final References references;
@@ -37,10 +38,13 @@ final class RouteBinder {
             Optional<RetryConfig> retries = s.optional("retries", PolicyBinder::retries);
             boolean cacheWritten = s.has("cache");
             Optional<String> cache = s.optional("cache", references::cache);
-            if (name.isEmpty() || upstream.isEmpty() || cacheWritten && cache.isEmpty()) {
+            boolean limitWritten = s.has("rate_limit");
+            Optional<String> rateLimit = s.optional("rate_limit", references::rateLimit);
+            if (name.isEmpty() || upstream.isEmpty() || cacheWritten && cache.isEmpty()
+                    || limitWritten && rateLimit.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new RouteConfig(name.get(), match, upstream.get(), timeouts, retries, cache));
+            return Optional.of(new RouteConfig(name.get(), match, upstream.get(), timeouts, retries, cache, rateLimit));
         });
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param timeouts per-leg overrides of the upstream's timeouts
  * @param retries overrides of the upstream's retry policy
  * @param cache the cache (a name in {@code caches}) in front of the upstream, if any
+ * @param rateLimit a rate limit (a name in {@code rate_limits}) for the route, if any
  */
 public record RouteConfig(
         String name,
@@ -20,7 +21,8 @@ public record RouteConfig(
         String upstream,
         TimeoutOverrides timeouts,
         Optional<RetryConfig> retries,
-        Optional<String> cache) {
+        Optional<String> cache,
+        Optional<String> rateLimit) {
 
     public RouteConfig {
         requireNonNull(name, "name");
@@ -29,6 +31,7 @@ public record RouteConfig(
         requireNonNull(timeouts, "timeouts");
         requireNonNull(retries, "retries");
         requireNonNull(cache, "cache");
+        requireNonNull(rateLimit, "rateLimit");
     }
 
     /**

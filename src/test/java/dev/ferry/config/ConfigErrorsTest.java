@@ -53,7 +53,7 @@ class ConfigErrorsTest {
             limits:
               max_header_size: 512
               header_timeout: 10
-            rate_limits: {}
+            admin: {}
             """;
 
     @Test
@@ -94,7 +94,7 @@ class ConfigErrorsTest {
         assertThat(errors).extracting(ConfigError::toString).contains(
                 "ferry.yaml:1: server.drain_timeout: '30' needs a unit: ms, s, m, h or d",
                 "ferry.yaml:4: listeners[0]: unknown key 'bnd' (expected one of: name, bind, protocol, "
-                        + "trusted_proxies, proxy_protocol, forward_proxy, routes, upstream)",
+                        + "trusted_proxies, proxy_protocol, forward_proxy, routes, upstream, rate_limit)",
                 "ferry.yaml:7: listeners[0].forward_proxy.connect_ports[1]: must be a port between 1 and 65535, "
                         + "got 70000",
                 "ferry.yaml:8: listeners[0].forward_proxy.allow_clients[0]: '10.1.2.3/8': host bits set; "
@@ -113,8 +113,8 @@ class ConfigErrorsTest {
                 "ferry.yaml:40: upstreams.web.servers: must list at least one server",
                 "ferry.yaml:42: limits.max_header_size: must be between 1KiB and 1MiB, got 512B",
                 "ferry.yaml:43: limits.header_timeout: '10' needs a unit: ms, s, m, h or d",
-                "ferry.yaml:44: unknown key 'rate_limits' (expected one of: server, listeners, upstreams, caches, "
-                        + "limits, access_log)");
+                "ferry.yaml:44: unknown key 'admin' (expected one of: server, listeners, upstreams, caches, "
+                        + "rate_limits, redis, limits, access_log)");
     }
 
     @Test
@@ -235,7 +235,8 @@ class ConfigErrorsTest {
     @Test
     void topLevelMustBeAMapping() {
         assertThat(errors("- a\n- b\n", "ferry.yaml")).extracting(ConfigError::message).containsExactly(
-                "expected a mapping of sections (server, listeners, upstreams, caches, limits, access_log) at the top level");
+                "expected a mapping of sections (server, listeners, upstreams, caches, rate_limits, redis, limits, access_log) "
+                        + "at the top level");
     }
 
     @Test

@@ -164,7 +164,7 @@ class ConfigLoaderTest {
                 new UpstreamTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofMinutes(1),
                         Duration.ofHours(1)),
                 new PoolConfig(8, Duration.ofSeconds(30), 100),
-                Optional.empty()));
+                Optional.empty(), Optional.empty()));
         assertThat(edge.routes()).containsExactly(
                 new RouteConfig("api",
                         new RouteMatch(Optional.of("api.example.com"), "/v1", Set.of("GET", "POST"),
@@ -172,13 +172,13 @@ class ConfigLoaderTest {
                         "api",
                         new RouteConfig.TimeoutOverrides(Optional.empty(), Optional.of(Duration.ofSeconds(5)),
                                 Optional.empty(), Optional.empty()),
-                        Optional.of(new RetryConfig(3, 20, 64 * 1024)), Optional.empty()),
+                        Optional.of(new RetryConfig(3, 20, 64 * 1024)), Optional.empty(), Optional.empty()),
                 new RouteConfig("rest", RouteMatch.ANY, "web", RouteConfig.TimeoutOverrides.NONE, Optional.empty(),
-                        Optional.empty()));
+                        Optional.empty(), Optional.empty()));
 
         ListenerConfig db = config.listeners().get(1);
         assertThat(db).isEqualTo(new ListenerConfig("db", new HostPort("::1", 6432), Protocol.TCP, List.of(),
-                false, Optional.empty(), List.of(), Optional.of("pg")));
+                false, Optional.empty(), List.of(), Optional.of("pg"), Optional.empty()));
 
         assertThat(config.upstreams().keySet()).containsExactly("api", "web", "pg");
         assertThat(config.upstreams().get("api")).isEqualTo(new UpstreamConfig(
