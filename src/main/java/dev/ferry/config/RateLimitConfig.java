@@ -37,6 +37,11 @@ public record RateLimitConfig(String name, List<Key> keys, long rate, Duration p
         }
     }
 
+    /** How long a client refused because Redis could not decide (fail closed) is told to wait. */
+    public long retryAfterOnFailureNanos() {
+        return 1_000_000_000L;
+    }
+
     /** The interval between requests at the sustained rate, in nanoseconds. */
     public long emissionIntervalNanos() {
         return period.toNanos() / rate;

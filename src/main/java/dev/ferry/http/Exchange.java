@@ -264,7 +264,8 @@ public final class Exchange {
         return cacheStatus;
     }
 
-    String routeName() {
+    /** The route the request took, once routed; null before (or without routes). */
+    public String routeName() {
         return route;
     }
 

@@ -1,7 +1,9 @@
 package dev.ferry.server;
 
 import dev.ferry.http.Exchange;
+import dev.ferry.http.Interceptor;
 import dev.ferry.http.RequestHandler;
+import java.util.List;
 import dev.ferry.route.Router;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -18,11 +20,17 @@ final class ListenerDispatch implements RequestHandler {
 
     private final RequestHandler forward;
     private final Router routes;
+    private final Interceptor.Chain dispatch;
 
-    /** Either may be null when the listener does not have it. */
-    ListenerDispatch(RequestHandler forward, Router routes) {
+    /**
+     * Either handler may be null when the listener does not have it.
+     *
+     * @param interceptors what applies to every request of the listener first (its rate limit)
+     */
+    ListenerDispatch(RequestHandler forward, Router routes, List<Interceptor> interceptors) {
         this.forward = forward;
         this.routes = routes;
+        this.dispatch = Interceptor.chain(interceptors, this::dispatch);
     }
 
     /**
@@ -53,6 +61,10 @@ final class ListenerDispatch implements RequestHandler {
 
     @Override
     public void handle(Exchange exchange) {
+        dispatch.proceed(exchange);
+    }
+
+    private void dispatch(Exchange exchange) {
         HttpRequest request = exchange.request();
         boolean proxyForm = request.method() == HttpMethod.CONNECT
                 || (request.uri().charAt(0) != '/' && !request.uri().equals("*"));

@@ -12,6 +12,9 @@ import dev.ferry.Ticker;
 import dev.ferry.cache.CacheInterceptor;
 import dev.ferry.cache.HttpCache;
 import dev.ferry.http.Interceptor;
+import dev.ferry.ratelimit.RateLimitInterceptor;
+import dev.ferry.ratelimit.RateLimiter;
+import dev.ferry.redis.SharedRedis;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.RequestHandler;
@@ -46,6 +49,8 @@ final class Services implements AutoCloseable {
     private final Supplier<SelfAddresses> self;
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
+    private final Map<String, RateLimiter> rateLimits = new LinkedHashMap<>();
+    private SharedRedis redis;
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
     private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
@@ -59,8 +64,11 @@ final class Services implements AutoCloseable {
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
                           Clock clock) throws StartException {
         Services services = new Services(config, transport, self);
+        services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
                 services.caches.put(name, new CacheInterceptor(new HttpCache(cache, clock), "http")));
+        config.rateLimits().forEach((name, limit) ->
+                services.rateLimits.put(name, new RateLimiter(limit, services.redis, Ticker.SYSTEM)));
         for (UpstreamConfig upstream : config.upstreams().values()) {
             services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
         }
@@ -108,31 +116,38 @@ final class Services implements AutoCloseable {
             ForwardProxyConfig fp = listener.forwardProxy().get();
             CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
                     fp.pool().maxRequests(), RetryConfig.DEFAULT.maxReplayBody(), config.server().via());
-            forward = new ForwardProxy(fp, options, self, transport.datagramChannel(), interceptors(fp.cache()));
+            forward = new ForwardProxy(fp, options, self, transport.datagramChannel(),
+                    interceptors(fp.rateLimit(), fp.cache(), listener));
             forwardProxies.add(forward);
         }
         Router router = null;
         if (!listener.routes().isEmpty()) {
             List<Route> routes = new ArrayList<>();
             for (RouteConfig route : listener.routes()) {
-                routes.add(buildRoute(route));
+                routes.add(buildRoute(route, listener));
             }
             router = new Router(routes, listener.trustedProxies());
         }
-        return new ListenerDispatch(forward, router);
+        return new ListenerDispatch(forward, router, interceptors(listener.rateLimit(), Optional.empty(), listener));
     }
 
-    private Route buildRoute(RouteConfig route) {
+    private Route buildRoute(RouteConfig route, ListenerConfig listener) {
         Upstream upstream = upstreams.get(route.upstream());
         CallOptions base = upstream.options();
         RetryConfig retries = route.retries().orElse(upstream.retries());
         CallOptions options = new CallOptions(base.connector(), base.pool(), route.timeouts().applyTo(base.timeouts()),
                 base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via());
-        return new Route(route.name(), route.match(), upstream, options, retries, interceptors(route.cache()));
+        return new Route(route.name(), route.match(), upstream, options, retries,
+                interceptors(route.rateLimit(), route.cache(), listener));
     }
 
-    private List<Interceptor> interceptors(Optional<String> cache) {
-        return cache.<List<Interceptor>>map(name -> List.of(caches.get(name))).orElse(List.of());
+    /** What runs before the upstream, in order: the rate limit (so cache hits count too), then the cache. */
+    private List<Interceptor> interceptors(Optional<String> rateLimit, Optional<String> cache, ListenerConfig listener) {
+        List<Interceptor> interceptors = new ArrayList<>(2);
+        rateLimit.ifPresent(name -> interceptors.add(new RateLimitInterceptor(rateLimits.get(name),
+                listener.trustedProxies())));
+        cache.ifPresent(name -> interceptors.add(caches.get(name)));
+        return interceptors;
     }
 
     /** The live caches, by name. */
@@ -145,6 +160,9 @@ final class Services implements AutoCloseable {
     @Override
     public void close() {
         caches.values().forEach(interceptor -> interceptor.cache().clear());
+        if (redis != null) {
+            redis.close();
+        }
         upstreams.values().forEach(Upstream::close);
         forwardProxies.forEach(ForwardProxy::close);
     }
