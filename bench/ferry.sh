@@ -28,6 +28,7 @@ export FERRY_JAR=$PWD/target/ferry.jar
 # Ferry gets as many event loops as the peers get workers (run.sh -w): these configs say so.
 export FERRY_REVERSE_CONF=${FERRY_REVERSE_CONF:-$PWD/bench/conf/ferry-reverse.yaml}
 export FERRY_FORWARD_CONF=${FERRY_FORWARD_CONF:-$PWD/bench/conf/ferry-forward.yaml}
+export FERRY_CACHE_CONF=${FERRY_CACHE_CONF:-$PWD/bench/conf/ferry-cache.yaml}
 export BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench/results}
 mkdir -p "$BENCH_RESULTS"
 

@@ -6,6 +6,7 @@ import dev.ferry.server.FerryServer;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -21,9 +22,14 @@ public final class TestFerry implements AutoCloseable {
     }
 
     public static TestFerry start(String yaml) {
+        return start(yaml, Clock.systemUTC());
+    }
+
+    /** As {@link #start(String)}, with the clock Ferry's caches judge age and freshness by. */
+    public static TestFerry start(String yaml, Clock clock) {
         try {
             FerryConfig config = ConfigLoader.parse(yaml, "test.yaml");
-            return new TestFerry(FerryServer.start(config));
+            return new TestFerry(FerryServer.start(config, clock));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start Ferry: " + e.getMessage(), e);
         }
