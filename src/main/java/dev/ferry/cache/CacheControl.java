@@ -59,6 +59,11 @@ final class CacheControl {
         return directives.isEmpty();
     }
 
+    /** Directive names to arguments (null for none), read-only. */
+    Map<String, String> asMap() {
+        return java.util.Collections.unmodifiableMap(directives);
+    }
+
     boolean has(String directive) {
         return directives.containsKey(directive);
     }

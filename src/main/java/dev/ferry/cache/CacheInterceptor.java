@@ -12,7 +12,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP cache in front of an upstream (RFC 9111, RFC 5861, RFC 9211): serves fresh stored
@@ -73,14 +77,11 @@ public final class CacheInterceptor implements Interceptor {
         if (stored != null && useStored(exchange, chain, key, stored, requestCc, collapsed)) {
             return;
         }
-        if (stored == null) {
-            cache.countMiss();
-            if (requestCc.has("only-if-cached")) {
-                exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
-                return;
-            }
-            miss(exchange, chain, key, requestCc, variants == null ? "uri-miss" : "vary-miss", collapsed);
+        if (requestCc.has("only-if-cached")) {
+            onlyIfCached(exchange, chain, key, requestCc);
+            return;
         }
+        miss(exchange, chain, key, requestCc, variants == null ? "uri-miss" : "vary-miss", collapsed);
     }
 
     /** Serves or validates {@code stored}; false when it could not be used after all (its body was just evicted). */
@@ -209,11 +210,115 @@ public final class CacheInterceptor implements Interceptor {
         if (leading != null) {
             exchange.onCancel(leading::abandoned);
         }
+        SharedTier shared = cache.shared();
+        if (leading != null && shared != null && shared.usable()) {
+            fromShared(exchange, chain, key, requestCc, reason, leading, shared);
+            return;
+        }
+        cache.countMiss();
+        fetch(exchange, chain, key, requestCc, reason, leading);
+    }
+
+    /** Goes to the origin, storing what may be stored; {@code leading} is the fill this request leads, or null. */
+    private void fetch(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason, Fill leading) {
+        HttpRequest request = exchange.request();
         long requestTime = cache.clock().millis();
         HttpHeaders clientHeaders = request.headers().copy();
         exchange.decorateResponse(sink -> new StoringSink(sink, cache, exchange.via(), key, clientHeaders, requestCc,
                 requestTime, reason, leading));
         chain.proceed(exchange);
+    }
+
+    /**
+     * Memory missed: look in Redis. Found, it is brought into memory and used; not found, this
+     * instance takes the key's lock and goes to the origin, or, when another instance holds it,
+     * waits for that one to fill Redis (at most the lock's lifetime).
+     */
+    private void fromShared(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason,
+                            Fill leading, SharedTier shared) {
+        shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
+            found.forEach(cache::promote);
+            if (exchange.finished() || useShared(exchange, chain, key, requestCc, found, leading)) {
+                return;
+            }
+            cache.countMiss();
+            AtomicBoolean woken = new AtomicBoolean();
+            Runnable[] wake = new Runnable[1];
+            ScheduledFuture<?> timeout = exchange.eventLoop().schedule(() -> wake[0].run(), SharedTier.LOCK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            wake[0] = () -> {
+                if (woken.compareAndSet(false, true)) {
+                    timeout.cancel(false);
+                    shared.stopWaiting(key, wake[0]);
+                    exchange.eventLoop().execute(() -> afterOtherInstance(exchange, chain, key, requestCc, reason,
+                            leading, shared));
+                }
+            };
+            // Listen before trying the lock, so a fill that ends in between is not missed.
+            shared.awaitFill(key, wake[0]);
+            shared.lock(key).thenAccept(mine -> exchange.eventLoop().execute(() -> {
+                if (!mine || !woken.compareAndSet(false, true)) {
+                    return;
+                }
+                timeout.cancel(false);
+                shared.stopWaiting(key, wake[0]);
+                leading.whenSettled(() -> shared.filled(key));
+                if (exchange.finished()) {
+                    leading.abandoned();
+                } else {
+                    fetch(exchange, chain, key, requestCc, reason, leading);
+                }
+            }));
+        }));
+    }
+
+    /** Another instance filled the key (or its lock ran out): use what it stored, else go to the origin. */
+    private void afterOtherInstance(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason,
+                                    Fill leading, SharedTier shared) {
+        if (exchange.finished()) {
+            return;
+        }
+        shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
+            found.forEach(cache::promote);
+            if (!exchange.finished() && !useShared(exchange, chain, key, requestCc, found, leading)) {
+                fetch(exchange, chain, key, requestCc, reason, leading);
+            }
+        }));
+    }
+
+    /** Serves (or validates) the variant for this request of what Redis had (now in memory), if any. */
+    private boolean useShared(Exchange exchange, Chain chain, String key, CacheControl requestCc,
+                              List<StoredResponse> found, Fill leading) {
+        if (found.isEmpty()) {
+            return false;
+        }
+        Variants variants = cache.variants(key);
+        StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+        if (stored == null) {
+            return false;
+        }
+        leading.stored();
+        return useStored(exchange, chain, key, stored, requestCc, false);
+    }
+
+    /** RFC 9111 §5.2.1.7: from a cache tier or 504, never from the origin. */
+    private void onlyIfCached(Exchange exchange, Chain chain, String key, CacheControl requestCc) {
+        SharedTier shared = cache.shared();
+        if (shared == null || !shared.usable()) {
+            cache.countMiss();
+            exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
+            return;
+        }
+        shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
+            found.forEach(cache::promote);
+            Variants variants = cache.variants(key);
+            StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+            if (exchange.finished() || stored != null && useStored(exchange, chain, key, stored, requestCc, false)) {
+                return;
+            }
+            cache.countMiss();
+            exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
+        }));
     }
 
     /** A waiting request is woken: look again (the leader stored it), or go to the origin itself. */
@@ -253,9 +358,9 @@ public final class CacheInterceptor implements Interceptor {
             return;
         }
         boolean soft = "soft".equalsIgnoreCase(exchange.request().headers().get("purge-mode"));
-        boolean purged = cache.purgeKey(key, soft);
-        exchange.respond(purged ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
-                purged ? "purged" : "not in cache");
+        cache.purgeKeyEverywhere(key, soft).thenAccept(purged -> exchange.eventLoop().execute(() ->
+                exchange.respond(purged ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
+                        purged ? "purged" : "not in cache")));
     }
 
     /** RFC 9110 §9.2.1. */

@@ -22,6 +22,7 @@ final class Fill {
     private final Map<String, Fill> fills;
     private final String key;
     private final List<Waiter> waiters = new ArrayList<>(2);
+    private Runnable onSettled;
     private boolean settled;
 
     private Fill(Map<String, Fill> fills, String key) {
@@ -65,8 +66,20 @@ final class Fill {
         settle(false);
     }
 
+    /** Runs {@code action} once the fill is settled (at once if it is): the shared tier tells other instances. */
+    void whenSettled(Runnable action) {
+        synchronized (this) {
+            if (!settled) {
+                onSettled = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
     private void settle(boolean lookAgain) {
         List<Waiter> woken;
+        Runnable then;
         synchronized (this) {
             if (settled) {
                 return;
@@ -75,9 +88,13 @@ final class Fill {
             fills.remove(key, this);
             woken = List.copyOf(waiters);
             waiters.clear();
+            then = onSettled;
         }
         for (Waiter waiter : woken) {
             waiter.accept(lookAgain);
+        }
+        if (then != null) {
+            then.run();
         }
     }
 }

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Bodies are reference-counted buffers owned by the store: one released when its entry leaves
  * (eviction, purge, replacement), while hits in flight hold their own references.
+ *
+ * <p>With a {@link SharedTier}, what is stored is also written to Redis (asynchronously), and
+ * purges and invalidations reach Redis and, through it, every other instance's memory.
  */
 public final class HttpCache {
 
@@ -32,10 +35,18 @@ public final class HttpCache {
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder stores = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final LongAdder sharedHits = new LongAdder();
+    private final SharedTier shared;
 
     public HttpCache(CacheConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /** @param shared the Redis tier, or null for a cache in memory only */
+    HttpCache(CacheConfig config, Clock clock, SharedTier shared) {
         this.config = config;
         this.clock = clock;
+        this.shared = shared;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(config.maxSize())
                 .weigher((String key, Variants variants) -> variants.weight())
@@ -50,6 +61,34 @@ public final class HttpCache {
                     }
                 })
                 .build();
+        if (shared != null) {
+            shared.listen(new SharedTier.Listener() {
+                @Override
+                public void purged(String key, boolean soft) {
+                    purgeLocal(key, soft);
+                }
+
+                @Override
+                public void purgedTag(String tag, boolean soft) {
+                    purgeTagLocal(tag, soft);
+                }
+
+                @Override
+                public void purgedPrefix(String keyPrefix, boolean soft) {
+                    purgePrefixLocal(keyPrefix, soft);
+                }
+            });
+        }
+    }
+
+    /** A cache with a Redis tier on {@code redis}, shared with every instance using the same cache name. */
+    public static HttpCache shared(CacheConfig config, Clock clock, dev.ferry.redis.SharedRedis redis) {
+        return new HttpCache(config, clock, new SharedTier(redis, config.name(), clock));
+    }
+
+    /** The Redis tier, or null. */
+    SharedTier shared() {
+        return shared;
     }
 
     public CacheConfig config() {
@@ -65,8 +104,21 @@ public final class HttpCache {
         return entries.getIfPresent(key);
     }
 
-    /** Stores {@code response}, replacing a stored one with the same Vary values. */
+    /** Stores {@code response}, replacing a stored one with the same Vary values (in Redis too). */
     void store(StoredResponse response) {
+        storeLocal(response);
+        if (shared != null) {
+            shared.store(response);
+        }
+    }
+
+    /** Keeps a response found in Redis in memory too. */
+    void promote(StoredResponse response) {
+        sharedHits.increment();
+        storeLocal(response);
+    }
+
+    private void storeLocal(StoredResponse response) {
         List<StoredResponse> dropped = new ArrayList<>(1);
         entries.asMap().compute(response.key(), (key, current) ->
                 current == null ? new Variants(List.of(response)) : current.with(response, dropped));
@@ -88,10 +140,16 @@ public final class HttpCache {
             next.set(index, updated);
             return new Variants(next);
         });
+        if (shared != null) {
+            shared.store(updated);
+        }
     }
 
-    /** Drops every stored response of {@code key} (RFC 9111 §4.4 invalidation, hard purge). */
+    /** Drops every stored response of {@code key} (RFC 9111 §4.4 invalidation, hard purge), everywhere. */
     boolean remove(String key) {
+        if (shared != null) {
+            shared.purge(key, false);
+        }
         return entries.asMap().remove(key) != null;
     }
 
@@ -104,9 +162,16 @@ public final class HttpCache {
     /** Purges every entry whose URL starts with {@code prefix} (scheme and host included); returns how many. */
     public int purgePrefix(String prefix, boolean soft) {
         String keyPrefix = CacheKey.ofUri(prefix);
+        if (keyPrefix != null && shared != null) {
+            shared.purgePrefix(keyPrefix, soft);
+        }
+        return keyPrefix == null ? 0 : purgePrefixLocal(keyPrefix, soft);
+    }
+
+    private int purgePrefixLocal(String keyPrefix, boolean soft) {
         int purged = 0;
         for (String key : List.copyOf(entries.asMap().keySet())) {
-            if (keyPrefix != null && key.startsWith(keyPrefix) && purgeKey(key, soft)) {
+            if (key.startsWith(keyPrefix) && purgeLocal(key, soft)) {
                 purged++;
             }
         }
@@ -115,11 +180,18 @@ public final class HttpCache {
 
     /** Purges every entry tagged {@code tag} by its {@code Surrogate-Key} or {@code Cache-Tag}; returns how many. */
     public int purgeTag(String tag, boolean soft) {
+        if (shared != null) {
+            shared.purgeTag(tag, soft);
+        }
+        return purgeTagLocal(tag, soft);
+    }
+
+    private int purgeTagLocal(String tag, boolean soft) {
         Set<String> keys = soft ? keysByTag.get(tag) : keysByTag.remove(tag);
         int purged = 0;
         if (keys != null) {
             for (String key : keys) {
-                if (purgeKey(key, soft)) {
+                if (purgeLocal(key, soft)) {
                     purged++;
                 }
             }
@@ -127,10 +199,29 @@ public final class HttpCache {
         return purged;
     }
 
-    /** Purges one key, hard (removed) or soft (marked stale); true if it was cached. */
+    /** Purges one key, hard (removed) or soft (marked stale), everywhere; true if it was cached here. */
     boolean purgeKey(String key, boolean soft) {
+        if (shared != null) {
+            shared.purge(key, soft);
+        }
+        return purgeLocal(key, soft);
+    }
+
+    /**
+     * As {@link #purgeKey}, completing with whether it was cached here or in Redis (for {@code PURGE}
+     * on a shared cache).
+     */
+    java.util.concurrent.CompletableFuture<Boolean> purgeKeyEverywhere(String key, boolean soft) {
+        boolean here = purgeLocal(key, soft);
+        if (shared == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(here);
+        }
+        return shared.purge(key, soft).thenApply(inRedis -> here || inRedis);
+    }
+
+    private boolean purgeLocal(String key, boolean soft) {
         if (!soft) {
-            return remove(key);
+            return entries.asMap().remove(key) != null;
         }
         Variants variants = entries.getIfPresent(key);
         if (variants == null) {
@@ -145,7 +236,7 @@ public final class HttpCache {
         entries.cleanUp();
         long bytes = entries.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
         return new Stats(entries.estimatedSize(), bytes, hits.sum(), misses.sum(), staleServed.sum(), stores.sum(),
-                evictions.sum());
+                evictions.sum(), sharedHits.sum());
     }
 
     void countHit() {
@@ -179,9 +270,10 @@ public final class HttpCache {
     /**
      * @param entries URLs stored
      * @param bytes their weight in bytes
+     * @param sharedHits responses found in Redis and brought into memory
      */
     public record Stats(long entries, long bytes, long hits, long misses, long staleServed, long stores,
-                        long evictions) {
+                        long evictions, long sharedHits) {
 
         public double hitRatio() {
             long lookups = hits + misses;

@@ -43,7 +43,6 @@ public final class SharedRedis implements AutoCloseable {
     private final RedisClusterClient clusterClient;
     private final Map<String, Consumer<String>> subscriptions = new ConcurrentHashMap<>();
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
-    private volatile StatefulConnection<byte[], byte[]> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean closed;
 
@@ -94,7 +93,6 @@ public final class SharedRedis implements AutoCloseable {
                 return;
             }
             connected.setTimeout(config.timeout());
-            connection = connected;
             commands = connected instanceof io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> standalone
                     ? standalone.async()
                     : ((io.lettuce.core.cluster.api.StatefulRedisClusterConnection<byte[], byte[]>) connected).async();
@@ -199,14 +197,7 @@ public final class SharedRedis implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        StatefulRedisPubSubConnection<String, String> sub = pubSub;
-        if (sub != null) {
-            sub.closeAsync();
-        }
-        StatefulConnection<byte[], byte[]> conn = connection;
-        if (conn != null) {
-            conn.closeAsync();
-        }
+        // Shutting the client down closes its connections.
         if (client != null) {
             client.shutdownAsync(0, 1, TimeUnit.SECONDS);
         } else {

@@ -173,6 +173,11 @@ public final class FerryServer implements AutoCloseable {
         return services.caches();
     }
 
+    /** The Redis connection shared caches and limits use, when a {@code redis} section is configured. */
+    public java.util.Optional<dev.ferry.redis.SharedRedis> redis() {
+        return services.redis();
+    }
+
     public FerryConfig config() {
         return config;
     }

@@ -66,7 +66,8 @@ final class Services implements AutoCloseable {
         Services services = new Services(config, transport, self);
         services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
-                services.caches.put(name, new CacheInterceptor(new HttpCache(cache, clock), "http")));
+                services.caches.put(name, new CacheInterceptor(cache.shared()
+                        ? HttpCache.shared(cache, clock, services.redis) : new HttpCache(cache, clock), "http")));
         config.rateLimits().forEach((name, limit) ->
                 services.rateLimits.put(name, new RateLimiter(limit, services.redis, Ticker.SYSTEM)));
         for (UpstreamConfig upstream : config.upstreams().values()) {
@@ -148,6 +149,10 @@ final class Services implements AutoCloseable {
                 listener.trustedProxies())));
         cache.ifPresent(name -> interceptors.add(caches.get(name)));
         return interceptors;
+    }
+
+    Optional<SharedRedis> redis() {
+        return Optional.ofNullable(redis);
     }
 
     /** The live caches, by name. */
