@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * The eligible server with the fewest requests in flight per unit of weight. Ties go round robin,
- * so an idle pool still spreads its first requests.
+ * The eligible server with the fewest requests in flight per unit of weight. Ties go round robin
+ * over the eligible servers, so an idle pool still spreads its first requests evenly, also when
+ * some servers are out.
  */
 final class LeastConnections<T extends Endpoint> implements Balancer<T> {
 
@@ -14,12 +15,16 @@ final class LeastConnections<T extends Endpoint> implements Balancer<T> {
 
     @Override
     public T pick(List<T> servers, Predicate<? super T> eligible, String hashKey) {
-        int n = servers.size();
+        List<T> candidates = Candidates.eligible(servers, eligible);
+        int n = candidates.size();
+        if (n == 0) {
+            return null;
+        }
         int start = Math.floorMod(rotation.getAndIncrement(), n);
         T best = null;
         for (int i = 0; i < n; i++) {
-            T server = servers.get((start + i) % n);
-            if (eligible.test(server) && (best == null || Balancer.lessLoaded(server, best))) {
+            T server = candidates.get((start + i) % n);
+            if (best == null || Balancer.lessLoaded(server, best)) {
                 best = server;
             }
         }

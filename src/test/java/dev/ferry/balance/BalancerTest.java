@@ -81,6 +81,18 @@ class BalancerTest {
     }
 
     @Test
+    void roundRobinSharesAnIneligibleServersTurnsEquallyAmongTheOthers() {
+        // With b out, a and c alternate: c, listed after b, does not take b's turns too.
+        List<Fake> servers = List.of(new Fake("a"), new Fake("b"), new Fake("c"));
+        Balancer<Fake> balancer = Balancer.roundRobin();
+        StringBuilder picks = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            picks.append(balancer.pick(servers, s -> !s.id().equals("b"), null).id);
+        }
+        assertThat(picks.toString()).isEqualTo("ac".repeat(15));
+    }
+
+    @Test
     void weightedRoundRobinThreeToTwoIsSmooth() {
         List<Fake> servers = List.of(new Fake("a", 3), new Fake("b", 2));
         assertThat(sequence(Balancer.weightedRoundRobin(), servers, 10)).isEqualTo("ababaababa");
@@ -181,6 +193,18 @@ class BalancerTest {
     void leastConnectionsBreaksTiesInTurn() {
         List<Fake> servers = List.of(new Fake("a"), new Fake("b"), new Fake("c"));
         assertThat(sequence(Balancer.leastConnections(), servers, 6)).isEqualTo("abcabc");
+    }
+
+    @Test
+    void leastConnectionsTiesShareAnIneligibleServersTurnsEqually() {
+        List<Fake> servers = List.of(new Fake("a"), new Fake("b"), new Fake("c"));
+        Balancer<Fake> balancer = Balancer.leastConnections();
+        StringBuilder picks = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            picks.append(balancer.pick(servers, s -> !s.id().equals("b"), null).id);
+        }
+        assertThat(picks.chars().filter(c -> c == 'a').count()).isEqualTo(15);
+        assertThat(picks.chars().filter(c -> c == 'c').count()).isEqualTo(15);
     }
 
     @Test
