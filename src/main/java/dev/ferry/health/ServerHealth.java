@@ -173,6 +173,9 @@ public final class ServerHealth {
         if (ejected && ticker.nanos() - ejectedUntil >= 0) {
             ejected = false;
             returnedAt = ticker.nanos();
+            // A clean slate: failures of requests still in flight when it was ejected must not
+            // count towards the next ejection, which takes consecutive_failures new ones.
+            failuresInARow.set(0);
             ejections.returned();
             update("ejection over");
         }
