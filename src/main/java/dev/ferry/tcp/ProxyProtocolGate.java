@@ -110,7 +110,8 @@ public final class ProxyProtocolGate extends ByteToMessageDecoder {
                 } finally {
                     header.release();
                 }
-                ctx.pipeline().remove("proxy-protocol-decoder");
+                // The decoder removes itself once this returns (HAProxyMessageDecoder.channelRead),
+                // handing on what followed the header; removing it here too would fail that.
                 ctx.pipeline().remove(this);
                 ctx.fireUserEventTriggered(DECIDED);
             } else {
