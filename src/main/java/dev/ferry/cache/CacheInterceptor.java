@@ -77,6 +77,7 @@ public final class CacheInterceptor implements Interceptor {
         if (stored != null && useStored(exchange, chain, key, stored, requestCc, collapsed)) {
             return;
         }
+        cache.countMiss();
         if (requestCc.has("only-if-cached")) {
             onlyIfCached(exchange, chain, key, requestCc);
             return;
@@ -211,11 +212,11 @@ public final class CacheInterceptor implements Interceptor {
             exchange.onCancel(leading::abandoned);
         }
         SharedTier shared = cache.shared();
-        if (leading != null && shared != null && shared.usable()) {
+        // Without a memory tier, requests that waited for this instance's leader read its entry from Redis too.
+        if ((leading != null || collapsed && !cache.inMemory()) && shared != null && shared.usable()) {
             fromShared(exchange, chain, key, requestCc, reason, leading, shared);
             return;
         }
-        cache.countMiss();
         fetch(exchange, chain, key, requestCc, reason, leading);
     }
 
@@ -237,11 +238,15 @@ public final class CacheInterceptor implements Interceptor {
     private void fromShared(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason,
                             Fill leading, SharedTier shared) {
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            if (exchange.finished() || useShared(exchange, chain, key, requestCc, found, leading)) {
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
+            if (exchange.finished() || useShared(exchange, chain, key, requestCc, stored, leading)) {
                 return;
             }
-            cache.countMiss();
+            if (leading == null) {
+                // Woken behind this instance's leader, whose response was not stored: no lock to take.
+                fetch(exchange, chain, key, requestCc, reason, null);
+                return;
+            }
             AtomicBoolean woken = new AtomicBoolean();
             Runnable[] wake = new Runnable[1];
             ScheduledFuture<?> timeout = exchange.eventLoop().schedule(() -> wake[0].run(), SharedTier.LOCK_MILLIS,
@@ -279,25 +284,22 @@ public final class CacheInterceptor implements Interceptor {
             return;
         }
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            if (!exchange.finished() && !useShared(exchange, chain, key, requestCc, found, leading)) {
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
+            if (!exchange.finished() && !useShared(exchange, chain, key, requestCc, stored, leading)) {
                 fetch(exchange, chain, key, requestCc, reason, leading);
             }
         }));
     }
 
-    /** Serves (or validates) the variant for this request of what Redis had (now in memory), if any. */
-    private boolean useShared(Exchange exchange, Chain chain, String key, CacheControl requestCc,
-                              List<StoredResponse> found, Fill leading) {
-        if (found.isEmpty()) {
-            return false;
-        }
-        Variants variants = cache.variants(key);
-        StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+    /** Serves (or validates) the variant Redis had for this request, if any. */
+    private boolean useShared(Exchange exchange, Chain chain, String key, CacheControl requestCc, StoredResponse stored,
+                              Fill leading) {
         if (stored == null) {
             return false;
         }
-        leading.stored();
+        if (leading != null) {
+            leading.stored();
+        }
         return useStored(exchange, chain, key, stored, requestCc, false);
     }
 
@@ -305,18 +307,14 @@ public final class CacheInterceptor implements Interceptor {
     private void onlyIfCached(Exchange exchange, Chain chain, String key, CacheControl requestCc) {
         SharedTier shared = cache.shared();
         if (shared == null || !shared.usable()) {
-            cache.countMiss();
             exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
             return;
         }
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            Variants variants = cache.variants(key);
-            StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
             if (exchange.finished() || stored != null && useStored(exchange, chain, key, stored, requestCc, false)) {
                 return;
             }
-            cache.countMiss();
             exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
         }));
     }
