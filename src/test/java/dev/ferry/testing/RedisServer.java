@@ -31,12 +31,33 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() {
+        return start(port -> List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"));
+    }
+
+    /** A Sentinel (redis-server --sentinel) watching {@code master} under the name {@code masterName}. */
+    public static RedisServer startSentinel(RedisServer master, String masterName) {
+        return start(port -> {
+            try {
+                Path config = Files.createTempFile("sentinel", ".conf");
+                config.toFile().deleteOnExit();
+                Files.writeString(config, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\n"
+                        + "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
+                return List.of(config.toString(), "--sentinel", "--loglevel", "warning");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static RedisServer start(java.util.function.IntFunction<List<String>> arguments) {
         String binary = binary();
         for (int attempt = 0; ; attempt++) {
             int port = freePort();
             try {
-                Process process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning")
+                List<String> command = new java.util.ArrayList<>(List.of(binary));
+                command.addAll(arguments.apply(port));
+                Process process = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
