@@ -122,6 +122,23 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** How many keys match {@code pattern} (KEYS, for tests only). */
+    public int keys(String pattern) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            String command = "*2\r\n$4\r\nKEYS\r\n$" + pattern.getBytes(StandardCharsets.UTF_8).length + "\r\n"
+                    + pattern + "\r\n";
+            socket.getOutputStream().write(command.getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String header = reader.readLine();
+            if (header == null || !header.startsWith("*")) {
+                throw new IOException("unexpected reply to KEYS: " + header);
+            }
+            return Integer.parseInt(header.substring(1));
+        }
+    }
+
     /** Freezes it (SIGSTOP): connections stay open, nothing is answered. */
     public void pause() {
         signal("-STOP");
