@@ -19,11 +19,6 @@ final class KnownFailures {
             + " (RFC 9111 §3, §4.3.4), so what the 304 says about storing is ignored. ";
 
     static final Map<String, String> BUGS = Map.ofEntries(
-            Map.entry("headers-store-Proxy-Authentication-Info", "Proxy-Authentication-Info applies to the next hop"
-                    + " only (RFC 9110 §11.7.4) but dev.ferry.http.Hop.HOP_BY_HOP does not list it, so it is"
-                    + " forwarded on a miss, stored (StoredHeaders.toStore relies on Hop) and replayed on hits. The"
-                    + " public suite's own check of this is a no-op in node-fetch, so cache-tests.fyi would still"
-                    + " show a pass."),
             Map.entry("ferry-upstream-overrun-not-reused", "ProxyCall.releaseConnection() pools the upstream channel"
                     + " as soon as LastHttpContent is decoded, without checking whether the HttpClientCodec still"
                     + " holds bytes: after 'Content-Length: 10' with a 36-byte body, 26 bytes wait in the decoder as"
