@@ -243,17 +243,25 @@ final class ProxyCall {
         }
     }
 
-    /** The response is complete: the connection goes back to the pool when it can carry another request. */
+    /**
+     * The response is complete: the connection goes back to the pool when it can carry another
+     * request, and not when the server sent more than this response (say, a body longer than its
+     * Content-Length): those bytes would be taken for the next response's start.
+     */
     private void releaseConnection() {
         connection.unbind();
         int max = options.maxRequestsPerConnection();
         if (upstreamKeepAlive && requestWritten && proxyHeader == null && channel.isActive()
-                && (max == 0 || connection.requests() < max)) {
+                && (max == 0 || connection.requests() < max) && !hasSurplusBytes()) {
             channel.config().setAutoRead(true);
             options.pool().offer(server.address(), channel, keepAliveHint);
         } else {
             channel.close();
         }
+    }
+
+    private boolean hasSurplusBytes() {
+        return channel.pipeline().get(Connector.CODEC) instanceof UpstreamCodec codec && codec.hasBufferedInput();
     }
 
     private void switchToTunnel(HttpResponse response) {

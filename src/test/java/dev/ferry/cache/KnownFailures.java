@@ -19,15 +19,6 @@ final class KnownFailures {
             + " (RFC 9111 §3, §4.3.4), so what the 304 says about storing is ignored. ";
 
     static final Map<String, String> BUGS = Map.ofEntries(
-            Map.entry("ferry-upstream-overrun-not-reused", "ProxyCall.releaseConnection() pools the upstream channel"
-                    + " as soon as LastHttpContent is decoded, without checking whether the HttpClientCodec still"
-                    + " holds bytes: after 'Content-Length: 10' with a 36-byte body, 26 bytes wait in the decoder as"
-                    + " the start of a status line (UpstreamConnection never sees them, so its idle-data guard does"
-                    + " not fire). The next request from that event loop takes the connection (the pool is LIFO),"
-                    + " its response is read after the junk, the status line does not parse, and the client gets 502"
-                    + " while the origin's real answer is lost. In the public suite this is"
-                    + " headers-store-Content-Length's trap: a later test on the same event loop fails at random"
-                    + " (here it was headers-store-Content-MD5 until the origin closed that connection)."),
             Map.entry("ferry-head-validation-keeps-get-body", "CacheInterceptor.useStored() -> validate() puts a"
                     + " StoringSink behind a HEAD request too (miss() forwards HEAD without storing, validate() does"
                     + " not check): the origin's bodiless 200 to the HEAD replaces the stored GET response, with"
