@@ -26,11 +26,6 @@ final class KnownFailures {
                     + " until it goes stale (RFC 9110 §9.3.2; RFC 9111 §4.3.5 lets a HEAD response update header"
                     + " fields only). Also why the suite's check cases head-200-freshness-update and head-200-update"
                     + " see no body."),
-            Map.entry("ferry-date-added", "RFC 9110 §6.6.1: a recipient with a clock MUST add Date to a response"
-                    + " without one that it forwards or caches. Nothing does: ProxyCall.onResponseHead() forwards"
-                    + " the head as is, and Entries.stored() uses the response time as date_value without writing a"
-                    + " Date into the stored fields (StoredHeaders.toStore()), so hits have none either. (The"
-                    + " suite's origin always sends Date, so cache-tests.fyi cannot see it.)"),
             Map.entry("ferry-304-no-store-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'no-store, max-age=3600'"
                     + " leaves the entry stored and fresh for an hour."),
             Map.entry("ferry-304-private-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'private, max-age=3600'"
