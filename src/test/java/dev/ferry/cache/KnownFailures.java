@@ -34,10 +34,6 @@ final class KnownFailures {
                     + " store_set_cookie at its default (false), StoredHeaders.updated() copies a Set-Cookie sent on"
                     + " one client's 304 into the shared entry, and every later hit replays that client's cookie."
                     + " Same path for stale-while-revalidate refreshes."),
-            Map.entry("ferry-conditional-only-for-2xx", "Conditionals.notModified() evaluates If-None-Match and"
-                    + " If-Modified-Since against a stored response of any status, so HitResponse.send() turns a"
-                    + " stored 404 (or 410, 3xx, 5xx...) into a 304. RFC 9110 §13.2.1: preconditions MUST be ignored"
-                    + " when the response would otherwise not be 2xx (or 412)."),
             Map.entry("ferry-soft-purge-once", "Entries.refreshed() hands old.flags() to the refreshed response and"
                     + " Flags.purged is never cleared, so after a soft PURGE a successful 304 leaves the entry"
                     + " marked purged: CacheInterceptor.useStored() takes its lifetime as 0 and every later request"
