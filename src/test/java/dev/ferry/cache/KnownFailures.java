@@ -33,12 +33,7 @@ final class KnownFailures {
             Map.entry("ferry-set-cookie-default-not-stored-from-304", REFRESH_NOT_RECHECKED + "Worst case: with"
                     + " store_set_cookie at its default (false), StoredHeaders.updated() copies a Set-Cookie sent on"
                     + " one client's 304 into the shared entry, and every later hit replays that client's cookie."
-                    + " Same path for stale-while-revalidate refreshes."),
-            Map.entry("ferry-soft-purge-once", "Entries.refreshed() hands old.flags() to the refreshed response and"
-                    + " Flags.purged is never cleared, so after a soft PURGE a successful 304 leaves the entry"
-                    + " marked purged: CacheInterceptor.useStored() takes its lifetime as 0 and every later request"
-                    + " revalidates, until a full 200 replaces it (HttpCache: soft means only the next request"
-                    + " revalidates)."));
+                    + " Same path for stale-while-revalidate refreshes."));
 
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("conditional-lm-fresh-no-lm", "deliberate: without Last-Modified, If-Modified-Since is compared"
