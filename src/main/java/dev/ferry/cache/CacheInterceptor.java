@@ -150,7 +150,8 @@ public final class CacheInterceptor implements Interceptor {
         exchange.cacheStatus("REVALIDATED");
         exchange.decorateResponse(client -> new RevalidationSink(
                 new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime, reason, null),
-                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestTime, () -> { }));
+                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestCc, requestTime,
+                () -> { }));
         chain.proceed(exchange);
     }
 
@@ -171,7 +172,8 @@ public final class CacheInterceptor implements Interceptor {
         background.decorateResponse(sink -> new RevalidationSink(
                 new StoringSink(sink, cache, exchange.via(), key, clientHeaders, CacheControl.EMPTY, requestTime,
                         "stale", null),
-                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, requestTime, done));
+                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, CacheControl.EMPTY, requestTime,
+                done));
         chain.proceed(background);
     }
 

@@ -48,8 +48,9 @@ final class Entries {
         long dateValue = date > Freshness.NO_DATE ? date : responseTime;
         long lifetime = Freshness.lifetime(old.status(), merged, cc, dateValue, config.heuristicPercent(),
                 config.maxHeuristic().toMillis());
-        return new StoredResponse(old.key(), old.responseStatus(), merged, old.body(), requestTime, responseTime, dateValue,
-                Freshness.ageValue(notModified), lifetime, cc, old.varyValues(), tags(merged), new StoredResponse.Flags());
+        return new StoredResponse(old.key(), old.responseStatus(), merged, old.body(), requestTime, responseTime,
+                dateValue, Freshness.ageValue(notModified), lifetime, cc, old.varyValues(), tags(merged),
+                new StoredResponse.Flags());
     }
 
     /** Purge tags: space-separated {@code Surrogate-Key} (Fastly), comma-separated {@code Cache-Tag} (Cloudflare). */

@@ -90,6 +90,23 @@ public final class HttpCache {
         });
     }
 
+    /** Drops {@code old} alone (an update made it unfit to keep); the key's other variants stay. */
+    void discard(StoredResponse old) {
+        List<StoredResponse> dropped = new ArrayList<>(1);
+        entries.asMap().computeIfPresent(old.key(), (key, current) -> {
+            if (!current.responses().contains(old)) {
+                return current;
+            }
+            Variants rest = current.without(old);
+            if (rest != null) {
+                // Replaced, not removed: the removal listener leaves this one to us.
+                dropped.add(old);
+            }
+            return rest;
+        });
+        dropped.forEach(this::release);
+    }
+
     /** Drops every stored response of {@code key} (RFC 9111 §4.4 invalidation, hard purge). */
     boolean remove(String key) {
         return entries.asMap().remove(key) != null;

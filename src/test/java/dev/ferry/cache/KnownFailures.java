@@ -14,10 +14,6 @@ final class KnownFailures {
     private KnownFailures() {
     }
 
-    private static final String REFRESH_NOT_RECHECKED = "RevalidationSink.head() on a 304 calls Entries.refreshed()"
-            + " and HttpCache.refresh() unconditionally: Storability.whyNot() is never applied to the merged fields"
-            + " (RFC 9111 §3, §4.3.4), so what the 304 says about storing is ignored. ";
-
     static final Map<String, String> BUGS = Map.ofEntries(
             Map.entry("ferry-head-validation-keeps-get-body", "CacheInterceptor.useStored() -> validate() puts a"
                     + " StoringSink behind a HEAD request too (miss() forwards HEAD without storing, validate() does"
@@ -25,15 +21,7 @@ final class KnownFailures {
                     + " Content-Length rewritten to 0 by StoredHeaders.toStore(), so later GETs get an empty 200"
                     + " until it goes stale (RFC 9110 §9.3.2; RFC 9111 §4.3.5 lets a HEAD response update header"
                     + " fields only). Also why the suite's check cases head-200-freshness-update and head-200-update"
-                    + " see no body."),
-            Map.entry("ferry-304-no-store-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'no-store, max-age=3600'"
-                    + " leaves the entry stored and fresh for an hour."),
-            Map.entry("ferry-304-private-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'private, max-age=3600'"
-                    + " leaves the entry in the shared cache, served to everyone for an hour."),
-            Map.entry("ferry-set-cookie-default-not-stored-from-304", REFRESH_NOT_RECHECKED + "Worst case: with"
-                    + " store_set_cookie at its default (false), StoredHeaders.updated() copies a Set-Cookie sent on"
-                    + " one client's 304 into the shared entry, and every later hit replays that client's cookie."
-                    + " Same path for stale-while-revalidate refreshes."));
+                    + " see no body."));
 
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("conditional-lm-fresh-no-lm", "deliberate: without Last-Modified, If-Modified-Since is compared"
