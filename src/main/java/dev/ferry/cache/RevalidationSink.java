@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The answer to a request Ferry sent to validate (or replace) a stored response. A 304 refreshes
- * the stored response (RFC 9111 §4.3.4) and the client is answered from it; the refreshed response
- * stays stored only if it still may be (§3). A server error, or no
+ * the stored response (RFC 9111 §4.3.4) and the client is answered from it; the 200 to a HEAD
+ * updates it too, when it describes the same representation, or else drops it (§4.3.5). Either way
+ * the refreshed response stays stored only if it still may be (§3). A server error, or no
  * answer at all, lets a stale response be served instead where {@code stale-if-error} allows
  * (RFC 5861 §4), and no answer at all (the origin is unreachable) lets it be served unless the
  * response forbids serving stale ({@code must-revalidate}, {@code proxy-revalidate},
@@ -21,6 +22,10 @@ import java.util.List;
  * the stored response. Anything else replaces the stored response through the {@link StoringSink}.
  */
 final class RevalidationSink extends ForwardingSink {
+
+    /** Fields a HEAD's 200 must agree on with the stored response to update it (§4.3.5). */
+    private static final List<CharSequence> HEAD_MATCHED =
+            List.of(HttpHeaderNames.ETAG, HttpHeaderNames.LAST_MODIFIED, HttpHeaderNames.CONTENT_LENGTH);
 
     private final HttpCache cache;
     private final String cacheName;
@@ -77,6 +82,9 @@ final class RevalidationSink extends ForwardingSink {
                     .detail("stale-if-error"));
             return;
         }
+        if (status == 200 && method == HttpMethod.HEAD) {
+            updateFromHead(response.headers(), now);
+        }
         done.run();
         next.head(response);
     }
@@ -102,6 +110,23 @@ final class RevalidationSink extends ForwardingSink {
             cache.refresh(stored, kept);
         }
         return whyNot;
+    }
+
+    /**
+     * RFC 9111 §4.3.5: a HEAD's 200 updates the stored 200 when every validator it carries
+     * ({@code ETag}, {@code Last-Modified}) and its {@code Content-Length}, if any, match the stored
+     * ones; otherwise the stored response is not what a GET would get now, and is dropped. Its
+     * missing body never replaces the stored one (RFC 9110 §9.3.2).
+     */
+    private void updateFromHead(HttpHeaders fields, long now) {
+        boolean same = stored.status() == 200;
+        for (CharSequence name : HEAD_MATCHED) {
+            String value = fields.get(name);
+            same &= value == null || value.equals(stored.headers().get(name));
+        }
+        if (!same || update(Entries.refreshed(stored, fields, requestTime, now, cache.config()), fields, now) != null) {
+            cache.discard(stored);
+        }
     }
 
     @Override

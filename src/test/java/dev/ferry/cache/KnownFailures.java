@@ -14,14 +14,7 @@ final class KnownFailures {
     private KnownFailures() {
     }
 
-    static final Map<String, String> BUGS = Map.ofEntries(
-            Map.entry("ferry-head-validation-keeps-get-body", "CacheInterceptor.useStored() -> validate() puts a"
-                    + " StoringSink behind a HEAD request too (miss() forwards HEAD without storing, validate() does"
-                    + " not check): the origin's bodiless 200 to the HEAD replaces the stored GET response, with"
-                    + " Content-Length rewritten to 0 by StoredHeaders.toStore(), so later GETs get an empty 200"
-                    + " until it goes stale (RFC 9110 §9.3.2; RFC 9111 §4.3.5 lets a HEAD response update header"
-                    + " fields only). Also why the suite's check cases head-200-freshness-update and head-200-update"
-                    + " see no body."));
+    static final Map<String, String> BUGS = Map.of();
 
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("conditional-lm-fresh-no-lm", "deliberate: without Last-Modified, If-Modified-Since is compared"
