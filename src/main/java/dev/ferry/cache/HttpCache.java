@@ -94,7 +94,8 @@ public final class HttpCache {
     void discard(StoredResponse old) {
         List<StoredResponse> dropped = new ArrayList<>(1);
         entries.asMap().computeIfPresent(old.key(), (key, current) -> {
-            if (!current.responses().contains(old)) {
+            // By identity: a record's equals would compare bodies, and one left behind may be freed.
+            if (current.responses().stream().noneMatch(stored -> stored == old)) {
                 return current;
             }
             Variants rest = current.without(old);
