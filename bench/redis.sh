@@ -4,7 +4,9 @@
 #   1. req/s of cache hits served from the Redis tier alone (memory tier off), next to nginx
 #      proxy_cache and Varnish serving from memory: -t ferry-cache,nginx-cache,varnish, /small and /large;
 #   2. the cost of a local and of a shared rate limit against none: Ferry against itself, pinned
-#      (ferry = no limit, ferry-cache = the same proxy with a limit), /small.
+#      (ferry = no limit, ferry-cache = the same proxy with a limit), /small. The harness reads
+#      "ferry-cache" as its group, so direct, nginx-cache and Varnish run alongside; compare
+#      the two Ferry rows.
 #
 # Extra arguments go to every run.sh call (e.g. -r 5). Environment as for bench/ferry.sh.
 set -euo pipefail

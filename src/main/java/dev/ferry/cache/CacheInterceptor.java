@@ -4,6 +4,7 @@ import dev.ferry.config.Cidr;
 import dev.ferry.http.Exchange;
 import dev.ferry.http.ForwardingSink;
 import dev.ferry.http.Interceptor;
+import dev.ferry.http.ResponseSink;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -150,9 +151,14 @@ public final class CacheInterceptor implements Interceptor {
         makeConditional(request.headers(), stored);
         long requestTime = cache.clock().millis();
         exchange.cacheStatus("REVALIDATED");
+        // RFC 9110 §9.3.2: a HEAD's response has no body to store; RevalidationSink takes its fields (§4.3.5).
+        boolean head = request.method() == HttpMethod.HEAD;
         exchange.decorateResponse(client -> new RevalidationSink(
-                new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime, reason, null),
-                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestTime, () -> { }));
+                head ? withCacheStatus(client, exchange.via(), reason)
+                        : new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime,
+                                reason, null),
+                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestCc, requestTime,
+                () -> { }));
         chain.proceed(exchange);
     }
 
@@ -173,7 +179,8 @@ public final class CacheInterceptor implements Interceptor {
         background.decorateResponse(sink -> new RevalidationSink(
                 new StoringSink(sink, cache, exchange.via(), key, clientHeaders, CacheControl.EMPTY, requestTime,
                         "stale", null),
-                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, requestTime, done));
+                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, CacheControl.EMPTY, requestTime,
+                done));
         chain.proceed(background);
     }
 
@@ -333,15 +340,19 @@ public final class CacheInterceptor implements Interceptor {
 
     /** Sends the request on, uncached, noting why in {@code Cache-Status}. */
     private void forward(Exchange exchange, Chain chain, String reason) {
-        String name = exchange.via();
-        exchange.decorateResponse(sink -> new ForwardingSink(sink) {
+        exchange.decorateResponse(sink -> withCacheStatus(sink, exchange.via(), reason));
+        chain.proceed(exchange);
+    }
+
+    /** Passes a response on as it is, with a {@code Cache-Status} saying why it went forward. */
+    private static ResponseSink withCacheStatus(ResponseSink sink, String name, String reason) {
+        return new ForwardingSink(sink) {
             @Override
             public void head(HttpResponse head) {
                 CacheStatus.of(name).fwd(reason).fwdStatus(head.status().code()).addTo(head.headers());
                 next.head(head);
             }
-        });
-        chain.proceed(exchange);
+        };
     }
 
     /** {@code PURGE url}: removes the URL's entry, for clients in {@code purge_clients}. */

@@ -175,6 +175,27 @@ public final class HttpCache {
         }
     }
 
+    /** Drops {@code old} alone (an update made it unfit to keep); the key's other variants stay. */
+    void discard(StoredResponse old) {
+        List<StoredResponse> dropped = new ArrayList<>(1);
+        entries.asMap().computeIfPresent(old.key(), (key, current) -> {
+            // By identity: a record's equals would compare bodies, and one left behind may be freed.
+            if (current.responses().stream().noneMatch(stored -> stored == old)) {
+                return current;
+            }
+            Variants rest = current.without(old);
+            if (rest != null) {
+                // Replaced, not removed: the removal listener leaves this one to us.
+                dropped.add(old);
+            }
+            return rest;
+        });
+        dropped.forEach(this::release);
+        if (shared != null) {
+            shared.discard(old);
+        }
+    }
+
     /** Drops every stored response of {@code key} (RFC 9111 §4.4 invalidation, hard purge), everywhere. */
     boolean remove(String key) {
         if (shared != null) {
