@@ -4,6 +4,7 @@ import dev.ferry.config.Cidr;
 import dev.ferry.http.Exchange;
 import dev.ferry.http.ForwardingSink;
 import dev.ferry.http.Interceptor;
+import dev.ferry.http.ResponseSink;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -77,6 +78,7 @@ public final class CacheInterceptor implements Interceptor {
         if (stored != null && useStored(exchange, chain, key, stored, requestCc, collapsed)) {
             return;
         }
+        cache.countMiss();
         if (requestCc.has("only-if-cached")) {
             onlyIfCached(exchange, chain, key, requestCc);
             return;
@@ -149,9 +151,14 @@ public final class CacheInterceptor implements Interceptor {
         makeConditional(request.headers(), stored);
         long requestTime = cache.clock().millis();
         exchange.cacheStatus("REVALIDATED");
+        // RFC 9110 §9.3.2: a HEAD's response has no body to store; RevalidationSink takes its fields (§4.3.5).
+        boolean head = request.method() == HttpMethod.HEAD;
         exchange.decorateResponse(client -> new RevalidationSink(
-                new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime, reason, null),
-                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestTime, () -> { }));
+                head ? withCacheStatus(client, exchange.via(), reason)
+                        : new StoringSink(client, cache, exchange.via(), key, clientHeaders, requestCc, requestTime,
+                                reason, null),
+                client, cache, exchange.via(), stored, request.method(), clientHeaders, requestCc, requestTime,
+                () -> { }));
         chain.proceed(exchange);
     }
 
@@ -172,7 +179,8 @@ public final class CacheInterceptor implements Interceptor {
         background.decorateResponse(sink -> new RevalidationSink(
                 new StoringSink(sink, cache, exchange.via(), key, clientHeaders, CacheControl.EMPTY, requestTime,
                         "stale", null),
-                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, requestTime, done));
+                sink, cache, exchange.via(), stored, HttpMethod.GET, clientHeaders, CacheControl.EMPTY, requestTime,
+                done));
         chain.proceed(background);
     }
 
@@ -211,11 +219,11 @@ public final class CacheInterceptor implements Interceptor {
             exchange.onCancel(leading::abandoned);
         }
         SharedTier shared = cache.shared();
-        if (leading != null && shared != null && shared.usable()) {
+        // Without a memory tier, requests that waited for this instance's leader read its entry from Redis too.
+        if ((leading != null || collapsed && !cache.inMemory()) && shared != null && shared.usable()) {
             fromShared(exchange, chain, key, requestCc, reason, leading, shared);
             return;
         }
-        cache.countMiss();
         fetch(exchange, chain, key, requestCc, reason, leading);
     }
 
@@ -237,11 +245,15 @@ public final class CacheInterceptor implements Interceptor {
     private void fromShared(Exchange exchange, Chain chain, String key, CacheControl requestCc, String reason,
                             Fill leading, SharedTier shared) {
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            if (exchange.finished() || useShared(exchange, chain, key, requestCc, found, leading)) {
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
+            if (exchange.finished() || useShared(exchange, chain, key, requestCc, stored, leading)) {
                 return;
             }
-            cache.countMiss();
+            if (leading == null) {
+                // Woken behind this instance's leader, whose response was not stored: no lock to take.
+                fetch(exchange, chain, key, requestCc, reason, null);
+                return;
+            }
             AtomicBoolean woken = new AtomicBoolean();
             Runnable[] wake = new Runnable[1];
             ScheduledFuture<?> timeout = exchange.eventLoop().schedule(() -> wake[0].run(), SharedTier.LOCK_MILLIS,
@@ -279,25 +291,22 @@ public final class CacheInterceptor implements Interceptor {
             return;
         }
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            if (!exchange.finished() && !useShared(exchange, chain, key, requestCc, found, leading)) {
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
+            if (!exchange.finished() && !useShared(exchange, chain, key, requestCc, stored, leading)) {
                 fetch(exchange, chain, key, requestCc, reason, leading);
             }
         }));
     }
 
-    /** Serves (or validates) the variant for this request of what Redis had (now in memory), if any. */
-    private boolean useShared(Exchange exchange, Chain chain, String key, CacheControl requestCc,
-                              List<StoredResponse> found, Fill leading) {
-        if (found.isEmpty()) {
-            return false;
-        }
-        Variants variants = cache.variants(key);
-        StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+    /** Serves (or validates) the variant Redis had for this request, if any. */
+    private boolean useShared(Exchange exchange, Chain chain, String key, CacheControl requestCc, StoredResponse stored,
+                              Fill leading) {
         if (stored == null) {
             return false;
         }
-        leading.stored();
+        if (leading != null) {
+            leading.stored();
+        }
         return useStored(exchange, chain, key, stored, requestCc, false);
     }
 
@@ -305,18 +314,14 @@ public final class CacheInterceptor implements Interceptor {
     private void onlyIfCached(Exchange exchange, Chain chain, String key, CacheControl requestCc) {
         SharedTier shared = cache.shared();
         if (shared == null || !shared.usable()) {
-            cache.countMiss();
             exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
             return;
         }
         shared.fetch(key).thenAccept(found -> exchange.eventLoop().execute(() -> {
-            found.forEach(cache::promote);
-            Variants variants = cache.variants(key);
-            StoredResponse stored = variants == null ? null : variants.select(exchange.request().headers());
+            StoredResponse stored = cache.promote(key, found, exchange.request().headers());
             if (exchange.finished() || stored != null && useStored(exchange, chain, key, stored, requestCc, false)) {
                 return;
             }
-            cache.countMiss();
             exchange.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "not in cache (only-if-cached)");
         }));
     }
@@ -335,15 +340,19 @@ public final class CacheInterceptor implements Interceptor {
 
     /** Sends the request on, uncached, noting why in {@code Cache-Status}. */
     private void forward(Exchange exchange, Chain chain, String reason) {
-        String name = exchange.via();
-        exchange.decorateResponse(sink -> new ForwardingSink(sink) {
+        exchange.decorateResponse(sink -> withCacheStatus(sink, exchange.via(), reason));
+        chain.proceed(exchange);
+    }
+
+    /** Passes a response on as it is, with a {@code Cache-Status} saying why it went forward. */
+    private static ResponseSink withCacheStatus(ResponseSink sink, String name, String reason) {
+        return new ForwardingSink(sink) {
             @Override
             public void head(HttpResponse head) {
                 CacheStatus.of(name).fwd(reason).fwdStatus(head.status().code()).addTo(head.headers());
                 next.head(head);
             }
-        });
-        chain.proceed(exchange);
+        };
     }
 
     /** {@code PURGE url}: removes the URL's entry, for clients in {@code purge_clients}. */

@@ -15,8 +15,15 @@ final class Conditionals {
     private Conditionals() {
     }
 
-    /** Whether the client's conditions say its copy is current, so it gets a 304. */
+    /**
+     * Whether the client's conditions say its copy is current, so it gets a 304. Never for a stored
+     * response that is not 2xx: RFC 9110 §13.2.1 has preconditions ignored when the response would
+     * otherwise be anything but 2xx (or 412), so a stored 404 stays a 404.
+     */
     static boolean notModified(HttpHeaders request, StoredResponse stored) {
+        if (stored.status() < 200 || stored.status() > 299) {
+            return false;
+        }
         List<String> ifNoneMatch = request.getAll(HttpHeaderNames.IF_NONE_MATCH);
         if (!ifNoneMatch.isEmpty()) {
             String etag = stored.headers().get(HttpHeaderNames.ETAG);

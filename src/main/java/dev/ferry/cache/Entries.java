@@ -34,7 +34,11 @@ final class Entries {
                 Freshness.ageValue(received), lifetime, cc, varyValues, tags(received), new StoredResponse.Flags());
     }
 
-    /** The response as refreshed by a 304 (§4.3.4): new fields, times and lifetime, the same body. */
+    /**
+     * The response as refreshed by a 304 (§4.3.4) or a HEAD's 200 (§4.3.5): new fields, times and
+     * lifetime, the same body. Its flags start clear: the origin has just vouched for it, so a soft
+     * purge that asked for this revalidation is done with.
+     */
     static StoredResponse refreshed(StoredResponse old, HttpHeaders notModified, long requestTime, long responseTime,
                                     CacheConfig config) {
         CacheControl ncc = Directives.of(notModified);
@@ -44,8 +48,9 @@ final class Entries {
         long dateValue = date > Freshness.NO_DATE ? date : responseTime;
         long lifetime = Freshness.lifetime(old.status(), merged, cc, dateValue, config.heuristicPercent(),
                 config.maxHeuristic().toMillis());
-        return new StoredResponse(old.key(), old.responseStatus(), merged, old.body(), requestTime, responseTime, dateValue,
-                Freshness.ageValue(notModified), lifetime, cc, old.varyValues(), tags(merged), old.flags());
+        return new StoredResponse(old.key(), old.responseStatus(), merged, old.body(), requestTime, responseTime,
+                dateValue, Freshness.ageValue(notModified), lifetime, cc, old.varyValues(), tags(merged),
+                new StoredResponse.Flags());
     }
 
     /** Purge tags: space-separated {@code Surrogate-Key} (Fastly), comma-separated {@code Cache-Tag} (Cloudflare). */

@@ -71,7 +71,10 @@ final class EntryCodec {
         return bytes.toByteArray();
     }
 
-    /** The entry, its body in a new direct buffer; null when it is not one this version can read. */
+    /**
+     * The entry, its body a heap buffer over {@code bytes} (not copied; garbage-collected, so it
+     * needs no release); null when it is not one this version can read.
+     */
     static StoredResponse decode(byte[] bytes) {
         if (bytes == null || bytes.length < MAGIC.length + 1 + 4 || bytes[0] != MAGIC[0] || bytes[1] != MAGIC[1]
                 || bytes[2] != MAGIC[2] || bytes[3] != VERSION) {
@@ -106,8 +109,7 @@ final class EntryCodec {
             if (length < 0 || length != in.available()) {
                 return null;
             }
-            ByteBuf body = Unpooled.directBuffer(length, length);
-            body.writeBytes(in, length);
+            ByteBuf body = Unpooled.wrappedBuffer(bytes, bytes.length - 4 - length, length);
             return new StoredResponse(key, status, headers, body.asReadOnly(), requestTime, responseTime, dateValue,
                     ageValue, lifetime, CacheControl.of(directives), Map.copyOf(varyValues), List.copyOf(tags),
                     new StoredResponse.Flags());

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.ferry.config.CacheConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -106,19 +108,47 @@ public final class HttpCache {
 
     /** Stores {@code response}, replacing a stored one with the same Vary values (in Redis too). */
     void store(StoredResponse response) {
-        storeLocal(response);
         if (shared != null) {
             shared.store(response);
         }
-    }
-
-    /** Keeps a response found in Redis in memory too. */
-    void promote(StoredResponse response) {
-        sharedHits.increment();
         storeLocal(response);
     }
 
+    /**
+     * What Redis had for {@code key}: kept in memory too (bodies copied into direct buffers, as
+     * stores are), and the variant for {@code request} returned, or null.
+     */
+    StoredResponse promote(String key, List<StoredResponse> found, HttpHeaders request) {
+        if (found.isEmpty()) {
+            return null;
+        }
+        sharedHits.increment();
+        if (inMemory()) {
+            for (StoredResponse response : found) {
+                ByteBuf body = response.body();
+                ByteBuf copy = UnpooledByteBufAllocator.DEFAULT.directBuffer(body.readableBytes(), body.readableBytes());
+                storeLocal(response.withBody(copy.writeBytes(body, body.readerIndex(), body.readableBytes())));
+            }
+            Variants variants = variants(key);
+            StoredResponse selected = variants == null ? null : variants.select(request);
+            if (selected != null) {
+                return selected;
+            }
+        }
+        // Memory tier off (or it would not keep them): serve from the Redis copy itself.
+        return new Variants(found).select(request);
+    }
+
+    /** Whether there is a memory tier ({@code max_size} above 0). */
+    boolean inMemory() {
+        return config.maxSize() > 0;
+    }
+
     private void storeLocal(StoredResponse response) {
+        if (!inMemory()) {
+            response.body().release();
+            return;
+        }
         List<StoredResponse> dropped = new ArrayList<>(1);
         entries.asMap().compute(response.key(), (key, current) ->
                 current == null ? new Variants(List.of(response)) : current.with(response, dropped));
@@ -142,6 +172,27 @@ public final class HttpCache {
         });
         if (shared != null) {
             shared.store(updated);
+        }
+    }
+
+    /** Drops {@code old} alone (an update made it unfit to keep); the key's other variants stay. */
+    void discard(StoredResponse old) {
+        List<StoredResponse> dropped = new ArrayList<>(1);
+        entries.asMap().computeIfPresent(old.key(), (key, current) -> {
+            // By identity: a record's equals would compare bodies, and one left behind may be freed.
+            if (current.responses().stream().noneMatch(stored -> stored == old)) {
+                return current;
+            }
+            Variants rest = current.without(old);
+            if (rest != null) {
+                // Replaced, not removed: the removal listener leaves this one to us.
+                dropped.add(old);
+            }
+            return rest;
+        });
+        dropped.forEach(this::release);
+        if (shared != null) {
+            shared.discard(old);
         }
     }
 
@@ -270,13 +321,14 @@ public final class HttpCache {
     /**
      * @param entries URLs stored
      * @param bytes their weight in bytes
-     * @param sharedHits responses found in Redis and brought into memory
+     * @param misses lookups that found nothing usable in memory
+     * @param sharedHits of those, the ones Redis answered
      */
     public record Stats(long entries, long bytes, long hits, long misses, long staleServed, long stores,
                         long evictions, long sharedHits) {
 
         public double hitRatio() {
-            long lookups = hits + misses;
+            long lookups = hits + misses - sharedHits;
             return lookups == 0 ? 0 : (double) hits / lookups;
         }
     }

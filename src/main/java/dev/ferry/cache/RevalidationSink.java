@@ -3,14 +3,18 @@ package dev.ferry.cache;
 import dev.ferry.http.ForwardingSink;
 import dev.ferry.http.ResponseSink;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
 
 /**
  * The answer to a request Ferry sent to validate (or replace) a stored response. A 304 refreshes
- * the stored response (RFC 9111 §4.3.4) and the client is answered from it. A server error, or no
+ * the stored response (RFC 9111 §4.3.4) and the client is answered from it; the 200 to a HEAD
+ * updates it too, when it describes the same representation, or else drops it (§4.3.5). Either way
+ * the refreshed response stays stored only if it still may be (§3). A server error, or no
  * answer at all, lets a stale response be served instead where {@code stale-if-error} allows
  * (RFC 5861 §4), and no answer at all (the origin is unreachable) lets it be served unless the
  * response forbids serving stale ({@code must-revalidate}, {@code proxy-revalidate},
@@ -19,11 +23,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 final class RevalidationSink extends ForwardingSink {
 
+    /** Fields a HEAD's 200 must agree on with the stored response to update it (§4.3.5). */
+    private static final List<CharSequence> HEAD_MATCHED =
+            List.of(HttpHeaderNames.ETAG, HttpHeaderNames.LAST_MODIFIED, HttpHeaderNames.CONTENT_LENGTH);
+
     private final HttpCache cache;
     private final String cacheName;
     private final StoredResponse stored;
     private final HttpMethod method;
     private final HttpHeaders clientRequest;
+    private final CacheControl requestCc;
     private final long requestTime;
     private final ResponseSink client;
     private final Runnable done;
@@ -35,8 +44,8 @@ final class RevalidationSink extends ForwardingSink {
      * @param done runs once the revalidation is over, however it ended
      */
     RevalidationSink(ResponseSink storing, ResponseSink client, HttpCache cache, String cacheName,
-                     StoredResponse stored, HttpMethod method, HttpHeaders clientRequest, long requestTime,
-                     Runnable done) {
+                     StoredResponse stored, HttpMethod method, HttpHeaders clientRequest, CacheControl requestCc,
+                     long requestTime, Runnable done) {
         super(storing);
         this.client = client;
         this.cache = cache;
@@ -44,6 +53,7 @@ final class RevalidationSink extends ForwardingSink {
         this.stored = stored;
         this.method = method;
         this.clientRequest = clientRequest;
+        this.requestCc = requestCc;
         this.requestTime = requestTime;
         this.done = done;
     }
@@ -53,10 +63,16 @@ final class RevalidationSink extends ForwardingSink {
         int status = response.status().code();
         long now = cache.clock().millis();
         if (status == 304) {
-            StoredResponse refreshed = Entries.refreshed(stored, response.headers(), requestTime, now, cache.config());
-            cache.refresh(stored, refreshed);
             swallowing = true;
-            answerFromStored(refreshed, CacheStatus.of(cacheName).fwd("stale").fwdStatus(304));
+            StoredResponse refreshed = Entries.refreshed(stored, response.headers(), requestTime, now, cache.config());
+            String notKept = update(refreshed, response.headers(), now);
+            CacheStatus answer = CacheStatus.of(cacheName).fwd("stale").fwdStatus(304);
+            // This client may have the refreshed response even when the cache may not keep it.
+            answerFromStored(refreshed, notKept == null ? answer : answer.detail(notKept));
+            if (notKept != null) {
+                // Only now: the answer holds its own reference to the body the entry releases.
+                cache.discard(stored);
+            }
             return;
         }
         if (status >= 500 && staleIfError(now)) {
@@ -66,8 +82,51 @@ final class RevalidationSink extends ForwardingSink {
                     .detail("stale-if-error"));
             return;
         }
+        if (status == 200 && method == HttpMethod.HEAD) {
+            updateFromHead(response.headers(), now);
+        }
         done.run();
         next.head(response);
+    }
+
+    /**
+     * RFC 9111 §3.2, §4.3.4: the stored response takes the new fields, then §3 decides anew whether
+     * it may stay stored (the update may say {@code no-store} or {@code private} now). A
+     * {@code Set-Cookie} among the new fields goes to this client; the shared entry takes it only
+     * where {@code store_set_cookie} allows.
+     *
+     * @param refreshed the stored response with every new field, as this client gets it
+     * @return null when the entry now holds the update, else why it must be dropped
+     */
+    private String update(StoredResponse refreshed, HttpHeaders fields, long now) {
+        StoredResponse kept = refreshed;
+        if (!cache.config().storeSetCookie() && fields.contains(HttpHeaderNames.SET_COOKIE)) {
+            HttpHeaders shared = fields.copy().remove(HttpHeaderNames.SET_COOKIE);
+            kept = Entries.refreshed(stored, shared, requestTime, now, cache.config());
+        }
+        String whyNot = Storability.whyNot(clientRequest, requestCc, kept.status(), kept.headers(), kept.directives(),
+                kept.varyValues(), cache.config().storeSetCookie());
+        if (whyNot == null) {
+            cache.refresh(stored, kept);
+        }
+        return whyNot;
+    }
+
+    /**
+     * RFC 9111 §4.3.5: a HEAD's 200 updates the stored 200 when every validator it carries
+     * ({@code ETag}, {@code Last-Modified}) and its {@code Content-Length}, if any, match the stored
+     * ones; otherwise the stored response is not what a GET would get now, and is dropped. Its
+     * missing body never replaces the stored one (RFC 9110 §9.3.2).
+     */
+    private void updateFromHead(HttpHeaders fields, long now) {
+        boolean same = stored.status() == 200;
+        for (CharSequence name : HEAD_MATCHED) {
+            String value = fields.get(name);
+            same &= value == null || value.equals(stored.headers().get(name));
+        }
+        if (!same || update(Entries.refreshed(stored, fields, requestTime, now, cache.config()), fields, now) != null) {
+            cache.discard(stored);
+        }
     }
 
     @Override
@@ -119,7 +178,7 @@ final class RevalidationSink extends ForwardingSink {
     }
 
     private static boolean unqualifiedNoCache(CacheControl cc) {
-        java.util.List<String> fields = cc.fieldNames("no-cache");
+        List<String> fields = cc.fieldNames("no-cache");
         return fields != null && fields.isEmpty();
     }
 

@@ -111,6 +111,12 @@ final class SharedTier {
         }
     }
 
+    /** Drops one variant (an update made it unfit to keep). */
+    void discard(StoredResponse stored) {
+        byte[] entryKey = entryKey(stored.key());
+        redis.call(c -> c.hdel(entryKey, EntryCodec.field(stored.varyValues())));
+    }
+
     /** Freshness left, plus the stale windows, plus time to revalidate when it has validators. */
     private long ttlMillis(StoredResponse stored) {
         long left = Math.max(0, stored.lifetime() - Freshness.currentAge(stored, clock.millis()));

@@ -55,6 +55,12 @@ record StoredResponse(
         }
     }
 
+    /** The same response with another body (same flags). */
+    StoredResponse withBody(ByteBuf other) {
+        return new StoredResponse(key, responseStatus, headers, other, requestTime, responseTime, dateValue, ageValue,
+                lifetime, directives, varyValues, tags, flags);
+    }
+
     /** Bytes it holds, as the cache weighs it. */
     int weight() {
         int headerBytes = 64;

@@ -30,12 +30,15 @@ final class CacheBinder {
             return Optional.empty();
         }
         Section s = section.get();
-        long maxSize = s.optional("max_size", v -> v.size(1, Long.MAX_VALUE), d.maxSize());
+        long maxSize = s.optional("max_size", v -> v.size(0, Long.MAX_VALUE), d.maxSize());
         long maxObjectSize = s.optional("max_object_size", v -> v.size(1, Long.MAX_VALUE), d.maxObjectSize());
-        if (maxObjectSize > maxSize) {
+        if (maxObjectSize > maxSize && maxSize > 0) {
             s.get("max_object_size").ifPresent(v -> v.error("must not be larger than max_size"));
         }
         boolean shared = s.optional("shared", Value::bool, d.shared());
+        if (maxSize == 0 && !shared) {
+            s.get("max_size").ifPresent(v -> v.error("0 turns the memory tier off, which needs shared: true"));
+        }
         boolean storeSetCookie = s.optional("store_set_cookie", Value::bool, d.storeSetCookie());
         int heuristic = s.optional("heuristic", Value::percent, d.heuristicPercent());
         Duration maxHeuristic = s.optional("max_heuristic", v -> v.duration(false), d.maxHeuristic());

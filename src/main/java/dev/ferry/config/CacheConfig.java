@@ -9,8 +9,8 @@ import java.util.List;
  * An HTTP cache ({@code caches.NAME}), used by the routes and forward proxies that name it.
  *
  * @param name the key under {@code caches}
- * @param maxSize bytes the in-memory tier may hold (bodies and headers), evicting by W-TinyLFU; with
- *     {@code shared}, the hot set in front of Redis
+ * @param maxSize bytes the in-memory tier may hold (bodies and headers), evicting by W-TinyLFU; 0
+ *     turns the memory tier off (only with {@code shared}: every hit then comes from Redis)
  * @param maxObjectSize a larger response is passed on but not stored
  * @param shared also keep entries in the shared Redis tier
  * @param storeSetCookie store responses that carry {@code Set-Cookie} (the field itself is never

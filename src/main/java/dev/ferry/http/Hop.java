@@ -16,12 +16,16 @@ import java.util.List;
  */
 public final class Hop {
 
+    /** RFC 9110 §11.7.4: like Proxy-Authenticate, it is meant for the next hop only. */
+    private static final AsciiString PROXY_AUTHENTICATION_INFO = AsciiString.cached("proxy-authentication-info");
+
     /** Fields that describe one connection, never the message. */
     private static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION,
             HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION,
             HttpHeaderNames.PROXY_AUTHENTICATE,
+            PROXY_AUTHENTICATION_INFO,
             HttpHeaderNames.PROXY_AUTHORIZATION,
             HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER,

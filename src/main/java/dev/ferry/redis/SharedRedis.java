@@ -44,6 +44,8 @@ public final class SharedRedis implements AutoCloseable {
     private final Map<String, Consumer<String>> subscriptions = new ConcurrentHashMap<>();
     private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     private SharedRedis(RedisConfig config, Ticker ticker) {
@@ -133,16 +135,20 @@ public final class SharedRedis implements AutoCloseable {
      */
     public <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         RedisClusterAsyncCommands<byte[], byte[]> current = commands;
+        calls.increment();
         if (current == null) {
+            errors.increment();
             return CompletableFuture.failedFuture(new RedisUnavailable("not connected to Redis yet"));
         }
         if (!breaker.allow()) {
+            errors.increment();
             return CompletableFuture.failedFuture(new RedisUnavailable("Redis circuit open"));
         }
         CompletableFuture<T> result;
         try {
             result = command.apply(current).toCompletableFuture();
         } catch (RuntimeException e) {
+            errors.increment();
             breaker.failure(e);
             return CompletableFuture.failedFuture(e);
         }
@@ -151,6 +157,7 @@ public final class SharedRedis implements AutoCloseable {
             if (failure == null) {
                 breaker.success();
             } else {
+                errors.increment();
                 breaker.failure(failure);
             }
         });
@@ -181,6 +188,16 @@ public final class SharedRedis implements AutoCloseable {
         return config;
     }
 
+    /** Calls asked for, including those refused at once (circuit open, not connected). */
+    public long calls() {
+        return calls.sum();
+    }
+
+    /** Calls that failed: refused, timed out, or answered with an error. */
+    public long errors() {
+        return errors.sum();
+    }
+
     public CircuitBreaker breaker() {
         return breaker;
     }
@@ -197,12 +214,10 @@ public final class SharedRedis implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        // Shutting the client down closes its connections.
-        if (client != null) {
-            client.shutdownAsync(0, 1, TimeUnit.SECONDS);
-        } else {
-            clusterClient.shutdownAsync(0, 1, TimeUnit.SECONDS);
-        }
-        resources.shutdown(0, 1, TimeUnit.SECONDS);
+        // Shutting the client down closes its connections; its threads go after them.
+        CompletableFuture<Void> clientDown = client != null
+                ? client.shutdownAsync(0, 1, TimeUnit.SECONDS)
+                : clusterClient.shutdownAsync(0, 1, TimeUnit.SECONDS);
+        clientDown.whenComplete((done, failure) -> resources.shutdown(0, 1, TimeUnit.SECONDS));
     }
 }

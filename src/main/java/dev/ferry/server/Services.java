@@ -47,14 +47,16 @@ final class Services implements AutoCloseable {
     private final Connector connector;
     private final Transport transport;
     private final Supplier<SelfAddresses> self;
+    private final Clock clock;
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
     private final Map<String, RateLimiter> rateLimits = new LinkedHashMap<>();
     private SharedRedis redis;
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
-    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
+    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.transport = transport;
         this.connector = new Connector(transport.socketChannel(), transport.receiveBuffers());
         this.self = self;
@@ -63,7 +65,7 @@ final class Services implements AutoCloseable {
     /** Builds every upstream (starting their health checks on {@code group}) and every cache. */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
                           Clock clock) throws StartException {
-        Services services = new Services(config, transport, self);
+        Services services = new Services(config, transport, self, clock);
         services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
                 services.caches.put(name, new CacheInterceptor(cache.shared()
@@ -98,7 +100,7 @@ final class Services implements AutoCloseable {
         }
         health.start(watched, group, transport.socketChannel());
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
-                config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via());
+                config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via(), clock);
         return new Upstream(config, servers, options, health);
     }
 
@@ -116,7 +118,7 @@ final class Services implements AutoCloseable {
         if (listener.forwardProxy().isPresent()) {
             ForwardProxyConfig fp = listener.forwardProxy().get();
             CallOptions options = new CallOptions(connector, new ConnectionPool(fp.pool()), fp.timeouts(),
-                    fp.pool().maxRequests(), RetryConfig.DEFAULT.maxReplayBody(), config.server().via());
+                    fp.pool().maxRequests(), RetryConfig.DEFAULT.maxReplayBody(), config.server().via(), clock);
             forward = new ForwardProxy(fp, options, self, transport.datagramChannel(),
                     interceptors(fp.rateLimit(), fp.cache(), listener));
             forwardProxies.add(forward);
@@ -137,7 +139,7 @@ final class Services implements AutoCloseable {
         CallOptions base = upstream.options();
         RetryConfig retries = route.retries().orElse(upstream.retries());
         CallOptions options = new CallOptions(base.connector(), base.pool(), route.timeouts().applyTo(base.timeouts()),
-                base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via());
+                base.maxRequestsPerConnection(), retries.maxReplayBody(), base.via(), base.clock());
         return new Route(route.name(), route.match(), upstream, options, retries,
                 interceptors(route.rateLimit(), route.cache(), listener));
     }

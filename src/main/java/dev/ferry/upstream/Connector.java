@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
@@ -51,7 +50,7 @@ public final class Connector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
-                                .addLast(CODEC, new HttpClientCodec(DECODER, false, false))
+                                .addLast(CODEC, new UpstreamCodec(DECODER))
                                 .addLast(CONNECTION, new UpstreamConnection());
                     }
                 })

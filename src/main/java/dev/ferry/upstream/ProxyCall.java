@@ -5,6 +5,7 @@ import dev.ferry.http.Hop;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.http.HttpContent;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.Date;
 
 /**
  * One attempt to get a response from one server: borrows a pooled connection of the client's
@@ -189,6 +191,11 @@ final class ProxyCall {
         keepAliveHint = KeepAliveHint.timeoutNanos(response.headers());
         Hop.removeHopByHop(response.headers());
         Hop.addVia(response.headers(), response.protocolVersion(), options.via());
+        if (!response.headers().contains(HttpHeaderNames.DATE)) {
+            // RFC 9110 §6.6.1: a recipient with a clock adds the time it received the response; a cache
+            // on the way to the client then stores (and replays) that time.
+            response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date(options.clock().millis())));
+        }
         connection.arm(options.timeouts().idle().toNanos(), onIdleTimeout);
         responseHeadSent = true;
         exchange.response().head(response);
@@ -243,17 +250,25 @@ final class ProxyCall {
         }
     }
 
-    /** The response is complete: the connection goes back to the pool when it can carry another request. */
+    /**
+     * The response is complete: the connection goes back to the pool when it can carry another
+     * request, and not when the server sent more than this response (say, a body longer than its
+     * Content-Length): those bytes would be taken for the next response's start.
+     */
     private void releaseConnection() {
         connection.unbind();
         int max = options.maxRequestsPerConnection();
         if (upstreamKeepAlive && requestWritten && proxyHeader == null && channel.isActive()
-                && (max == 0 || connection.requests() < max)) {
+                && (max == 0 || connection.requests() < max) && !hasSurplusBytes()) {
             channel.config().setAutoRead(true);
             options.pool().offer(server.address(), channel, keepAliveHint);
         } else {
             channel.close();
         }
+    }
+
+    private boolean hasSurplusBytes() {
+        return channel.pipeline().get(Connector.CODEC) instanceof UpstreamCodec codec && codec.hasBufferedInput();
     }
 
     private void switchToTunnel(HttpResponse response) {

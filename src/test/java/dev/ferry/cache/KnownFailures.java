@@ -14,54 +14,7 @@ final class KnownFailures {
     private KnownFailures() {
     }
 
-    private static final String REFRESH_NOT_RECHECKED = "RevalidationSink.head() on a 304 calls Entries.refreshed()"
-            + " and HttpCache.refresh() unconditionally: Storability.whyNot() is never applied to the merged fields"
-            + " (RFC 9111 §3, §4.3.4), so what the 304 says about storing is ignored. ";
-
-    static final Map<String, String> BUGS = Map.ofEntries(
-            Map.entry("headers-store-Proxy-Authentication-Info", "Proxy-Authentication-Info applies to the next hop"
-                    + " only (RFC 9110 §11.7.4) but dev.ferry.http.Hop.HOP_BY_HOP does not list it, so it is"
-                    + " forwarded on a miss, stored (StoredHeaders.toStore relies on Hop) and replayed on hits. The"
-                    + " public suite's own check of this is a no-op in node-fetch, so cache-tests.fyi would still"
-                    + " show a pass."),
-            Map.entry("ferry-upstream-overrun-not-reused", "ProxyCall.releaseConnection() pools the upstream channel"
-                    + " as soon as LastHttpContent is decoded, without checking whether the HttpClientCodec still"
-                    + " holds bytes: after 'Content-Length: 10' with a 36-byte body, 26 bytes wait in the decoder as"
-                    + " the start of a status line (UpstreamConnection never sees them, so its idle-data guard does"
-                    + " not fire). The next request from that event loop takes the connection (the pool is LIFO),"
-                    + " its response is read after the junk, the status line does not parse, and the client gets 502"
-                    + " while the origin's real answer is lost. In the public suite this is"
-                    + " headers-store-Content-Length's trap: a later test on the same event loop fails at random"
-                    + " (here it was headers-store-Content-MD5 until the origin closed that connection)."),
-            Map.entry("ferry-head-validation-keeps-get-body", "CacheInterceptor.useStored() -> validate() puts a"
-                    + " StoringSink behind a HEAD request too (miss() forwards HEAD without storing, validate() does"
-                    + " not check): the origin's bodiless 200 to the HEAD replaces the stored GET response, with"
-                    + " Content-Length rewritten to 0 by StoredHeaders.toStore(), so later GETs get an empty 200"
-                    + " until it goes stale (RFC 9110 §9.3.2; RFC 9111 §4.3.5 lets a HEAD response update header"
-                    + " fields only). Also why the suite's check cases head-200-freshness-update and head-200-update"
-                    + " see no body."),
-            Map.entry("ferry-date-added", "RFC 9110 §6.6.1: a recipient with a clock MUST add Date to a response"
-                    + " without one that it forwards or caches. Nothing does: ProxyCall.onResponseHead() forwards"
-                    + " the head as is, and Entries.stored() uses the response time as date_value without writing a"
-                    + " Date into the stored fields (StoredHeaders.toStore()), so hits have none either. (The"
-                    + " suite's origin always sends Date, so cache-tests.fyi cannot see it.)"),
-            Map.entry("ferry-304-no-store-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'no-store, max-age=3600'"
-                    + " leaves the entry stored and fresh for an hour."),
-            Map.entry("ferry-304-private-not-kept", REFRESH_NOT_RECHECKED + "A 304 with 'private, max-age=3600'"
-                    + " leaves the entry in the shared cache, served to everyone for an hour."),
-            Map.entry("ferry-set-cookie-default-not-stored-from-304", REFRESH_NOT_RECHECKED + "Worst case: with"
-                    + " store_set_cookie at its default (false), StoredHeaders.updated() copies a Set-Cookie sent on"
-                    + " one client's 304 into the shared entry, and every later hit replays that client's cookie."
-                    + " Same path for stale-while-revalidate refreshes."),
-            Map.entry("ferry-conditional-only-for-2xx", "Conditionals.notModified() evaluates If-None-Match and"
-                    + " If-Modified-Since against a stored response of any status, so HitResponse.send() turns a"
-                    + " stored 404 (or 410, 3xx, 5xx...) into a 304. RFC 9110 §13.2.1: preconditions MUST be ignored"
-                    + " when the response would otherwise not be 2xx (or 412)."),
-            Map.entry("ferry-soft-purge-once", "Entries.refreshed() hands old.flags() to the refreshed response and"
-                    + " Flags.purged is never cleared, so after a soft PURGE a successful 304 leaves the entry"
-                    + " marked purged: CacheInterceptor.useStored() takes its lifetime as 0 and every later request"
-                    + " revalidates, until a full 200 replaces it (HttpCache: soft means only the next request"
-                    + " revalidates)."));
+    static final Map<String, String> BUGS = Map.of();
 
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("conditional-lm-fresh-no-lm", "deliberate: without Last-Modified, If-Modified-Since is compared"

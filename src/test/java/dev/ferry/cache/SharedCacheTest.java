@@ -65,6 +65,10 @@ class SharedCacheTest {
 
     /** One more Ferry on the shared Redis, each test with its own key prefix. */
     private TestFerry instance(String prefix) {
+        return instance(prefix, "16MiB");
+    }
+
+    private TestFerry instance(String prefix, String memory) {
         TestFerry ferry = TestFerry.start("""
                 listeners:
                   - name: edge
@@ -79,8 +83,8 @@ class SharedCacheTest {
                     retries: { attempts: 1 }
                 redis: { uri: "%s", prefix: "%s:" }
                 caches:
-                  c: { max_size: 16MiB, max_object_size: 1MiB, shared: true }
-                """.formatted(origin.port(), redis.uri(), prefix));
+                  c: { max_size: %s, max_object_size: 1MiB, shared: true }
+                """.formatted(origin.port(), redis.uri(), prefix, memory));
         instances.add(ferry);
         await().atMost(Duration.ofSeconds(10)).until(() -> cache(ferry).shared().usable());
         return ferry;
@@ -252,5 +256,30 @@ class SharedCacheTest {
         }
         assertThat(original.status()).isEqualTo(200);
         assertThat(origin.requestsReceived()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("memory tier off (max_size: 0): every hit comes from Redis, and a cold key still costs one origin request")
+    void withoutAMemoryTierHitsComeFromRedis() throws Exception {
+        TestFerry a = instance("t8", "0");
+        TestFerry b = instance("t8", "0");
+        String target = "/delay/300?cache=max-age=60";
+        List<Future<RawHttp.Response>> responses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            responses.add(clients.submit(() -> get(a, target)));
+            responses.add(clients.submit(() -> get(b, target)));
+        }
+        for (Future<RawHttp.Response> response : responses) {
+            assertThat(response.get(15, SECONDS).bodyText()).isEqualTo("delayed\n");
+        }
+        long sharedHitsBefore = cache(b).stats().sharedHits();
+
+        RawHttp.Response again = get(b, target);
+
+        assertThat(Fetch.cacheStatus(again)).contains("; hit");
+        assertThat(again.bodyText()).isEqualTo("delayed\n");
+        assertThat(cache(b).stats().sharedHits()).isEqualTo(sharedHitsBefore + 1);
+        assertThat(cache(b).stats().entries()).isZero();
+        assertThat(origin.requestsReceived()).isEqualTo(1);
     }
 }

@@ -125,4 +125,37 @@ class RateLimitTest {
         assertThat(statuses(3, "/echo", "X-Forwarded-For: 192.0.2.1")).containsOnly(200);
         assertThat(statuses(2, "/echo", "X-Forwarded-For: 192.0.2.99")).containsOnly(429);
     }
+
+    @Test
+    @DisplayName("a listener's limit covers all its routes; a forward proxy's covers proxied requests; each named limit has its own buckets")
+    void listenerAndForwardProxyLimits() throws Exception {
+        ferry = TestFerry.start("""
+                listeners:
+                  - name: edge
+                    bind: 127.0.0.1:0
+                    rate_limit: three
+                    routes:
+                      - { name: a, match: { path_prefix: /echo }, upstream: origin }
+                      - { name: b, match: { path_prefix: /small }, upstream: origin }
+                  - name: proxy
+                    bind: 127.0.0.1:0
+                    forward_proxy: { allow_loopback_targets: true, rate_limit: proxied }
+                upstreams:
+                  origin: { servers: [ "127.0.0.1:%d" ] }
+                rate_limits:
+                  three: { key: client_ip, rate: 1/m, burst: 3 }
+                  proxied: { key: client_ip, rate: 1/m, burst: 3 }
+                """.formatted(origin.port()));
+
+        assertThat(statuses(2, "/echo")).containsExactly(200, 200);
+        assertThat(statuses(2, "/small")).containsExactly(200, 429);
+        List<Integer> proxied = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            try (RawHttp raw = new RawHttp(ferry.port("proxy"))) {
+                proxied.add(raw.send("GET " + origin.baseUrl() + "/small HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port()
+                        + "\r\n\r\n").read().status());
+            }
+        }
+        assertThat(proxied).containsExactly(200, 200, 200, 429);
+    }
 }

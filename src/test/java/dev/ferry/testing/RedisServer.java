@@ -31,12 +31,33 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() {
+        return start(port -> List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"));
+    }
+
+    /** A Sentinel (redis-server --sentinel) watching {@code master} under the name {@code masterName}. */
+    public static RedisServer startSentinel(RedisServer master, String masterName) {
+        return start(port -> {
+            try {
+                Path config = Files.createTempFile("sentinel", ".conf");
+                config.toFile().deleteOnExit();
+                Files.writeString(config, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\n"
+                        + "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
+                return List.of(config.toString(), "--sentinel", "--loglevel", "warning");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static RedisServer start(java.util.function.IntFunction<List<String>> arguments) {
         String binary = binary();
         for (int attempt = 0; ; attempt++) {
             int port = freePort();
             try {
-                Process process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning")
+                List<String> command = new java.util.ArrayList<>(List.of(binary));
+                command.addAll(arguments.apply(port));
+                Process process = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
@@ -98,6 +119,23 @@ public final class RedisServer implements AutoCloseable {
             return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** How many keys match {@code pattern} (KEYS, for tests only). */
+    public int keys(String pattern) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2000);
+            String command = "*2\r\n$4\r\nKEYS\r\n$" + pattern.getBytes(StandardCharsets.UTF_8).length + "\r\n"
+                    + pattern + "\r\n";
+            socket.getOutputStream().write(command.getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader reader = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String header = reader.readLine();
+            if (header == null || !header.startsWith("*")) {
+                throw new IOException("unexpected reply to KEYS: " + header);
+            }
+            return Integer.parseInt(header.substring(1));
         }
     }
 
