@@ -10,7 +10,7 @@ final class ListenerBinder {
 
     static final List<String> KEYS = List.of(
             "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream",
-            "rate_limit");
+            "rate_limit", "tls");
 
     private final References references;
     private final Uniques<String> names = new Uniques<>();
@@ -53,6 +53,7 @@ final class ListenerBinder {
             s.optional("forward_proxy", v -> ForwardProxyBinder.bind(v, references));
             s.optional("routes", new RouteBinder(references)::bindAll);
             s.optional("upstream", references::upstream);
+            s.optional("tls", TlsBinder::listener);
             return Optional.empty();
         }
         return protocol.get() == Protocol.HTTP
@@ -74,8 +75,12 @@ final class ListenerBinder {
             return Optional.empty();
         }
         Optional<String> rateLimit = s.optional("rate_limit", references::rateLimit);
+        Optional<ListenerTls> tls = s.optional("tls", TlsBinder::listener);
+        if (s.has("tls") && tls.isEmpty()) {
+            return Optional.empty();
+        }
         return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, proxyProtocol, forwardProxy,
-                routes, Optional.empty(), rateLimit));
+                routes, Optional.empty(), rateLimit, tls));
     }
 
     private Optional<ListenerConfig> tcp(Section s, Optional<String> name, Optional<HostPort> bind,
@@ -83,6 +88,8 @@ final class ListenerBinder {
         s.get("forward_proxy").ifPresent(v -> v.error("a tcp listener cannot be a forward proxy; "
                 + "use protocol: http"));
         s.get("routes").ifPresent(v -> v.error("a tcp listener has no routes; it relays bytes to its upstream"));
+        s.get("tls").ifPresent(v -> v.error("a tcp listener relays bytes as they are and does not terminate TLS; "
+                + "use protocol: http"));
         if (!s.has("upstream")) {
             s.error("a tcp listener needs upstream: the upstream to relay bytes to");
         }

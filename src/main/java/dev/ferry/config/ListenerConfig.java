@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param routes reverse-proxy routes, first match wins; may be empty
  * @param upstream for tcp listeners, the upstream to relay to
  * @param rateLimit a rate limit (a name in {@code rate_limits}) for every request of the listener
+ * @param tls present when the listener terminates TLS (http listeners only)
  */
 public record ListenerConfig(
         String name,
@@ -32,7 +33,8 @@ public record ListenerConfig(
         Optional<ForwardProxyConfig> forwardProxy,
         List<RouteConfig> routes,
         Optional<String> upstream,
-        Optional<String> rateLimit) {
+        Optional<String> rateLimit,
+        Optional<ListenerTls> tls) {
 
     public enum Protocol { HTTP, TCP }
 
@@ -45,5 +47,19 @@ public record ListenerConfig(
         routes = List.copyOf(routes);
         requireNonNull(upstream, "upstream");
         requireNonNull(rateLimit, "rateLimit");
+        requireNonNull(tls, "tls");
+    }
+
+    /** A listener without TLS. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<Cidr> trustedProxies,
+            boolean proxyProtocol, Optional<ForwardProxyConfig> forwardProxy, List<RouteConfig> routes,
+            Optional<String> upstream, Optional<String> rateLimit) {
+        this(name, bind, protocol, trustedProxies, proxyProtocol, forwardProxy, routes, upstream, rateLimit,
+                Optional.empty());
+    }
+
+    /** {@code https} when the listener terminates TLS, else {@code http}: what clients used to reach it. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -335,7 +336,13 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
         written.addListener(f -> {
             Channel channel = ctx.channel();
             if (f.isSuccess() && channel.isActive() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls != null) {
+                    // TLS ends with close_notify first (RFC 8446 §6.1), so the client sees a clean end.
+                    tls.closeOutbound().addListener(closed -> duplex.shutdownOutput());
+                } else {
+                    duplex.shutdownOutput();
+                }
                 channel.config().setAutoRead(true);
                 channel.eventLoop().schedule(() -> {
                     channel.close();

@@ -7,6 +7,10 @@ import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
 import dev.ferry.http.InFlightLimit;
 import dev.ferry.tcp.ProxyProtocolGate;
+import dev.ferry.tls.ProtocolPipelines;
+import dev.ferry.tls.ServerTls;
+import dev.ferry.tls.TlsContexts;
+import dev.ferry.tls.TlsException;
 import dev.ferry.tcp.TcpProxy;
 import dev.ferry.upstream.Upstream;
 import dev.ferry.observe.AccessLog;
@@ -54,6 +58,7 @@ public final class FerryServer implements AutoCloseable {
     private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private Services services;
+    private TlsContexts tls = TlsContexts.none();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
 
@@ -87,7 +92,12 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private void bindAll() throws StartException {
-        services = Services.build(config, transport, group, self::get, clock);
+        try {
+            tls = TlsContexts.build(config);
+        } catch (TlsException e) {
+            throw new StartException(e.getMessage(), e);
+        }
+        services = Services.build(config, transport, group, self::get, clock, tls);
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -119,17 +129,23 @@ public final class FerryServer implements AutoCloseable {
         });
     }
 
-    /** The pipeline of a listener's connections: PROXY header gate if asked for, then HTTP or the TCP relay. */
+    /**
+     * The pipeline of a listener's connections: PROXY header gate if asked for, TLS if the listener
+     * terminates it, then HTTP (once the handshake chose it) or the TCP relay.
+     */
     private ChannelInitializer<SocketChannel> initializer(ListenerConfig listener) {
         boolean http = listener.protocol() == ListenerConfig.Protocol.HTTP;
         FrontendContext context = http ? new FrontendContext(listener.name(), services.handlerFor(listener), inFlight,
-                accessLog, config.limits(), config.server().via(), () -> draining) : null;
+                accessLog, config.limits(), config.server().via(), () -> draining, listener.scheme()) : null;
+        ServerTls serverTls = tls.listener(listener.name()).orElse(null);
+        // What a TLS connection speaks after the handshake, by ALPN protocol (see TlsContexts.alpn).
+        ProtocolPipelines protocols = (pipeline, protocol) -> HttpFrontend.install(pipeline, context);
         Upstream upstream = http ? null : services.upstreams().get(listener.upstream().orElseThrow());
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (!connections.tryOpen(ch)) {
-                    if (http) {
+                    if (http && serverTls == null) {
                         ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS))
                                 .addListener(ChannelFutureListener.CLOSE);
                     } else {
@@ -140,7 +156,9 @@ public final class FerryServer implements AutoCloseable {
                 if (listener.proxyProtocol()) {
                     ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(listener.trustedProxies()));
                 }
-                if (http) {
+                if (http && serverTls != null) {
+                    serverTls.install(ch.pipeline(), protocols);
+                } else if (http) {
                     HttpFrontend.install(ch.pipeline(), context);
                 } else {
                     ch.pipeline().addLast("tcp-proxy", new TcpProxy(listener.name(), upstream, services.connector(),
@@ -175,6 +193,11 @@ public final class FerryServer implements AutoCloseable {
 
     public FerryConfig config() {
         return config;
+    }
+
+    /** TLS handshakes that failed on {@code listener} since start (0 for a listener without TLS). */
+    public long tlsHandshakeFailures(String listener) {
+        return tls.listener(listener).map(ServerTls::handshakeFailures).orElse(0L);
     }
 
     /** Client connections open now. */
