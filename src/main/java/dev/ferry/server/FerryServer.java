@@ -11,6 +11,7 @@ import dev.ferry.tls.ProtocolPipelines;
 import dev.ferry.tls.ServerTls;
 import dev.ferry.tls.TlsContexts;
 import dev.ferry.tls.TlsException;
+import dev.ferry.tls.TlsPolicy;
 import dev.ferry.tcp.TcpProxy;
 import dev.ferry.upstream.Upstream;
 import dev.ferry.observe.AccessLog;
@@ -125,7 +126,8 @@ public final class FerryServer implements AutoCloseable {
         self.set(SelfAddresses.of(bound));
         listeners.forEach((name, channel) -> {
             channel.config().setAutoRead(true);
-            log.info("listener {} on {} ({})", name, channel.localAddress(), transport.name().toLowerCase());
+            log.info("listener {} on {} ({}{})", name, channel.localAddress(), transport.name().toLowerCase(),
+                    tls.listener(name).isPresent() ? ", TLS by " + TlsPolicy.engine() : "");
         });
     }
 

@@ -46,6 +46,11 @@ public final class TlsPolicy {
         return PROVIDER;
     }
 
+    /** The engine for logs: {@code BoringSSL}, or {@code the JDK}. */
+    public static String engine() {
+        return PROVIDER == SslProvider.JDK ? "the JDK" : OpenSsl.versionString();
+    }
+
     /** Sets the engine, protocols and suites of the policy on {@code builder}. */
     static SslContextBuilder apply(SslContextBuilder builder) {
         return builder.sslProvider(PROVIDER)
