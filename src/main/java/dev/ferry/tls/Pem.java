@@ -59,7 +59,8 @@ public final class Pem {
 
     /** The one private key in the file. */
     public static PrivateKey privateKey(Path file) throws TlsException {
-        for (Block block : blocks(file)) {
+        List<Block> blocks = blocks(file);
+        for (Block block : blocks) {
             switch (block.type) {
                 case "PRIVATE KEY":
                     return pkcs8(file, block.der);
@@ -69,8 +70,7 @@ public final class Pem {
                 case "EC PRIVATE KEY":
                     return pkcs8(file, sec1ToPkcs8(file, block.der));
                 case "ENCRYPTED PRIVATE KEY":
-                    throw new TlsException(file + ": the private key is encrypted; Ferry needs it unencrypted "
-                            + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.plain), readable by Ferry only");
+                    throw encrypted(file);
                 default:
                     // EC PARAMETERS and certificates may share the file.
             }
@@ -120,6 +120,11 @@ public final class Pem {
         }
     }
 
+    private static TlsException encrypted(Path file) {
+        return new TlsException(file + ": the private key is encrypted; Ferry needs it unencrypted "
+                + "(openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.plain), readable by Ferry only");
+    }
+
     private static PrivateKey pkcs8(Path file, byte[] der) throws TlsException {
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
         for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS")) {
@@ -164,6 +169,10 @@ public final class Pem {
             throw new TlsException(file + ": no such file");
         } catch (IOException e) {
             throw new TlsException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (text.contains("Proc-Type: 4,ENCRYPTED")) {
+            // RFC 1421 headers: a traditional key encrypted with a passphrase.
+            throw encrypted(file);
         }
         List<Block> blocks = new ArrayList<>();
         Matcher matcher = BLOCK.matcher(text);

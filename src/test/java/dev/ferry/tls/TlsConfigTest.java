@@ -179,6 +179,25 @@ class TlsConfigTest {
     }
 
     @Test
+    void anEncryptedKeyIsRefusedWithAHint() throws Exception {
+        Path legacy = Files.writeString(dir.resolve("legacy.key"), """
+                -----BEGIN RSA PRIVATE KEY-----
+                Proc-Type: 4,ENCRYPTED
+                DEK-Info: AES-128-CBC,00000000000000000000000000000000
+
+                AAAA
+                -----END RSA PRIVATE KEY-----
+                """);
+        Path pkcs8 = Files.writeString(dir.resolve("pkcs8.key"),
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+
+        for (Path key : List.of(legacy, pkcs8)) {
+            assertThatThrownBy(() -> Pem.privateKey(key)).isInstanceOf(TlsException.class)
+                    .hasMessageStartingWith(key + ": the private key is encrypted; Ferry needs it unencrypted");
+        }
+    }
+
+    @Test
     void traditionalRsaAndEcKeyFilesAreAccepted() throws Exception {
         assumeThat(Commands.available("openssl")).as("openssl installed").isTrue();
         Path rsaKey = dir.resolve("rsa.key");

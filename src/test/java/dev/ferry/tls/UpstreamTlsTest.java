@@ -62,10 +62,10 @@ class UpstreamTlsTest {
                   trusted:
                     servers: [ "https://localhost:%3$d" ]
                     tls: { ca: %4$s }
-                    health_check: { type: http, path: /healthz, interval: 300ms, timeout: 300ms, rise: 1, fall: 1 }
+                    health_check: { type: http, path: /healthz, interval: 500ms, timeout: 500ms, rise: 1, fall: 1 }
                   system:
                     servers: [ "https://127.0.0.1:%3$d" ]
-                    health_check: { type: tcp, interval: 300ms, timeout: 300ms, rise: 1, fall: 1 }
+                    health_check: { type: tcp, interval: 500ms, timeout: 500ms, rise: 1, fall: 1 }
                     fail_open: true
                   wronghost:
                     servers: [ "127.0.0.1:%3$d" ]
