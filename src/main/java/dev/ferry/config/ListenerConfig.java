@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param upstream for tcp listeners, the upstream to relay to
  * @param rateLimit a rate limit (a name in {@code rate_limits}) for every request of the listener
  * @param tls present when the listener terminates TLS (http listeners only)
+ * @param http2 HTTP/2 to clients: h2c, ALPN on TLS listeners, and the protections of each connection
  */
 public record ListenerConfig(
         String name,
@@ -34,7 +35,8 @@ public record ListenerConfig(
         List<RouteConfig> routes,
         Optional<String> upstream,
         Optional<String> rateLimit,
-        Optional<ListenerTls> tls) {
+        Optional<ListenerTls> tls,
+        Http2Config http2) {
 
     public enum Protocol { HTTP, TCP }
 
@@ -48,6 +50,7 @@ public record ListenerConfig(
         requireNonNull(upstream, "upstream");
         requireNonNull(rateLimit, "rateLimit");
         requireNonNull(tls, "tls");
+        requireNonNull(http2, "http2");
     }
 
     /** A listener without TLS. */
@@ -55,7 +58,15 @@ public record ListenerConfig(
             boolean proxyProtocol, Optional<ForwardProxyConfig> forwardProxy, List<RouteConfig> routes,
             Optional<String> upstream, Optional<String> rateLimit) {
         this(name, bind, protocol, trustedProxies, proxyProtocol, forwardProxy, routes, upstream, rateLimit,
-                Optional.empty());
+                Optional.empty(), Http2Config.DEFAULT);
+    }
+
+    /** A listener with the default HTTP/2 settings. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<Cidr> trustedProxies,
+            boolean proxyProtocol, Optional<ForwardProxyConfig> forwardProxy, List<RouteConfig> routes,
+            Optional<String> upstream, Optional<String> rateLimit, Optional<ListenerTls> tls) {
+        this(name, bind, protocol, trustedProxies, proxyProtocol, forwardProxy, routes, upstream, rateLimit,
+                tls, Http2Config.DEFAULT);
     }
 
     /** {@code https} when the listener terminates TLS, else {@code http}: what clients used to reach it. */

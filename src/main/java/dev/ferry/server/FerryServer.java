@@ -5,6 +5,7 @@ import dev.ferry.config.ListenerConfig;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
+import dev.ferry.http2.Http2Frontend;
 import dev.ferry.http.InFlightLimit;
 import dev.ferry.tcp.ProxyProtocolGate;
 import dev.ferry.tls.ProtocolPipelines;
@@ -24,6 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -133,15 +135,23 @@ public final class FerryServer implements AutoCloseable {
 
     /**
      * The pipeline of a listener's connections: PROXY header gate if asked for, TLS if the listener
-     * terminates it, then HTTP (once the handshake chose it) or the TCP relay.
+     * terminates it, then HTTP/1.1 or HTTP/2 (as ALPN chose, or by the first bytes with h2c) or
+     * the TCP relay.
      */
     private ChannelInitializer<SocketChannel> initializer(ListenerConfig listener) {
         boolean http = listener.protocol() == ListenerConfig.Protocol.HTTP;
         FrontendContext context = http ? new FrontendContext(listener.name(), services.handlerFor(listener), inFlight,
                 accessLog, config.limits(), config.server().via(), () -> draining, listener.scheme()) : null;
         ServerTls serverTls = tls.listener(listener.name()).orElse(null);
+        Duration drain = config.server().drainTimeout();
         // What a TLS connection speaks after the handshake, by ALPN protocol (see TlsContexts.alpn).
-        ProtocolPipelines protocols = (pipeline, protocol) -> HttpFrontend.install(pipeline, context);
+        ProtocolPipelines protocols = (pipeline, protocol) -> {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                Http2Frontend.install(pipeline, context, listener.http2(), drain);
+            } else {
+                HttpFrontend.install(pipeline, context);
+            }
+        };
         Upstream upstream = http ? null : services.upstreams().get(listener.upstream().orElseThrow());
         return new ChannelInitializer<>() {
             @Override
@@ -160,6 +170,8 @@ public final class FerryServer implements AutoCloseable {
                 }
                 if (http && serverTls != null) {
                     serverTls.install(ch.pipeline(), protocols);
+                } else if (http && listener.http2().h2c()) {
+                    Http2Frontend.installCleartext(ch.pipeline(), context, listener.http2(), drain);
                 } else if (http) {
                     HttpFrontend.install(ch.pipeline(), context);
                 } else {

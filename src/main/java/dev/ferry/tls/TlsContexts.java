@@ -53,11 +53,13 @@ public final class TlsContexts {
     }
 
     /**
-     * The ALPN protocol names a TLS listener offers, in preference order. HTTP/1.1 only for now;
-     * HTTP/2 adds {@code h2} in front here and handles it in its {@link ProtocolPipelines}.
+     * The ALPN protocol names a TLS listener offers, in preference order: {@code h2} first unless
+     * its {@code http2.alpn} is off, then {@code http/1.1}.
      */
     public static List<String> alpn(ListenerConfig listener) {
-        return List.of(ApplicationProtocolNames.HTTP_1_1);
+        return listener.http2().alpn()
+                ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                : List.of(ApplicationProtocolNames.HTTP_1_1);
     }
 
     public Optional<ServerTls> listener(String name) {
