@@ -5,8 +5,10 @@ import dev.ferry.http.DrainSignal;
 import dev.ferry.http.FrontendContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -89,8 +91,18 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         ctx.channel().close();
     }
 
+    /**
+     * Protocol errors (floods included) are shown here before Netty answers them: it sends GOAWAY
+     * with their error code and closes, so closing here would replace that code by NO_ERROR.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Http2Exception protocolError = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+        if (protocolError != null) {
+            log.debug("HTTP/2 connection {}: {} ({})", ctx.channel(), protocolError.getMessage(),
+                    protocolError.error());
+            return;
+        }
         if (cause instanceof IOException) {
             log.debug("HTTP/2 connection {} failed: {}", ctx.channel(), cause.toString());
         } else {

@@ -62,6 +62,8 @@ public final class RawHttp2 implements AutoCloseable {
     private final Thread reader;
     private volatile GoAway goAway;
     private volatile boolean settingsReceived;
+    private final CountDownLatch paused = new CountDownLatch(1);
+    private volatile boolean pausing;
 
     private static final class Partial {
         Http2Headers headers;
@@ -85,9 +87,9 @@ public final class RawHttp2 implements AutoCloseable {
         send(ctx -> writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise()));
     }
 
-    /** Sends a request's HEADERS: {@code GET path} unless {@code extra} names other pseudo-fields. */
+    /** A request's header fields, unvalidated: tests add fields no real client would send. */
     public static Http2Headers request(String method, String path, int port) {
-        return new DefaultHttp2Headers().method(method).path(path).scheme("http")
+        return new DefaultHttp2Headers(false, false, 16).method(method).path(path).scheme("http")
                 .authority("127.0.0.1:" + port);
     }
 
@@ -182,7 +184,7 @@ public final class RawHttp2 implements AutoCloseable {
         Listener listener = new Listener();
         try {
             int n;
-            while ((n = in.read(chunk)) >= 0) {
+            while ((n = read(in, chunk)) >= 0) {
                 buffer.writeBytes(chunk, 0, n);
                 frames.readFrame(ctx, buffer, listener);
                 buffer.discardReadBytes();
@@ -194,6 +196,23 @@ public final class RawHttp2 implements AutoCloseable {
             goAwayLatch.countDown();
             closedLatch.countDown();
         }
+    }
+
+    private int read(InputStream in, byte[] chunk) throws IOException {
+        while (pausing) {
+            try {
+                paused.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return in.read(chunk);
+    }
+
+    /** Stops reading what the server sends (until close), so its writes back up. */
+    public void pauseReading() {
+        pausing = true;
     }
 
     private final class Listener extends Http2FrameAdapter {
@@ -272,6 +291,8 @@ public final class RawHttp2 implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        pausing = false;
+        paused.countDown();
         socket.close();
         scratch.finishAndReleaseAll();
     }
