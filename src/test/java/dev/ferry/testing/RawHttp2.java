@@ -22,7 +22,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +58,7 @@ public final class RawHttp2 implements AutoCloseable {
     private final DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
     private final DefaultHttp2HeadersEncoder rawEncoder = new DefaultHttp2HeadersEncoder();
     private final Map<Integer, Partial> streams = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Integer>> interim = new ConcurrentHashMap<>();
     private final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
     private final CountDownLatch goAwayLatch = new CountDownLatch(1);
     private final CountDownLatch closedLatch = new CountDownLatch(1);
@@ -171,6 +174,11 @@ public final class RawHttp2 implements AutoCloseable {
         return closedLatch.getCount() == 0;
     }
 
+    /** The 1xx statuses received on {@code streamId} so far. */
+    public List<Integer> interimStatuses(int streamId) {
+        return interim.getOrDefault(streamId, List.of());
+    }
+
     public boolean settingsReceived() {
         return settingsReceived;
     }
@@ -250,8 +258,11 @@ public final class RawHttp2 implements AutoCloseable {
                                   short weight, boolean exclusive, int padding, boolean endStream) {
             Partial partial = streams.computeIfAbsent(streamId, id -> new Partial());
             CharSequence status = headers.status();
-            boolean interim = status != null && status.length() == 3 && status.charAt(0) == '1';
-            if (partial.headers == null && !interim) {
+            boolean informational = status != null && status.length() == 3 && status.charAt(0) == '1';
+            if (informational) {
+                interim.computeIfAbsent(streamId, id -> new CopyOnWriteArrayList<>())
+                        .add(Integer.parseInt(status.toString()));
+            } else if (partial.headers == null) {
                 partial.headers = headers;
             }
             if (endStream) {
