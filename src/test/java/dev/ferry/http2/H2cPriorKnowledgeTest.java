@@ -139,6 +139,20 @@ class H2cPriorKnowledgeTest {
     }
 
     @Test
+    void theJdkClientsH2cUpgradeIsAnsweredOverHttp11() throws Exception {
+        // The JDK HttpClient does not do prior knowledge: it asks for Upgrade: h2c, which Ferry
+        // declines (hop-by-hop), so the exchange completes on HTTP/1.1.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url("/echo?upgrade=1"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+        assertThat(response.body()).doesNotContain("h2c").doesNotContain("http2-settings");
+    }
+
+    @Test
     void http11ClientsAreStillServedOnTheSameListener() throws Exception {
         try (RawHttp http = new RawHttp(ferry.port("edge"))) {
             RawHttp.Response response = http.send("GET /small HTTP/1.1\r\nHost: a\r\n\r\n").read();

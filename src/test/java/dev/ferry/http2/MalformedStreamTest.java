@@ -136,7 +136,9 @@ class MalformedStreamTest {
             assertThat(client.next(Duration.ofSeconds(5)).resetCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
             client.headers(5, RawHttp2.request("GET", "/echo?conn=3", port()).add("te", "gzip"), true);
             assertThat(client.next(Duration.ofSeconds(5)).resetCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
-            stillServes(client, 7, port());
+            client.headers(7, RawHttp2.request("GET", "/echo?conn=4", port()).add("X-Upper", "1"), true);
+            assertThat(answer(client, 7).resetCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+            stillServes(client, 9, port());
         }
         assertThat(origin.requests()).noneMatch(r -> r.uri().startsWith("/echo?conn="));
     }
