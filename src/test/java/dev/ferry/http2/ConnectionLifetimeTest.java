@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * A graceful shutdown sends GOAWAY to HTTP/2 clients: streams already open finish, none is
- * accepted after, then the connection closes.
+ * How an HTTP/2 connection ends: a graceful shutdown sends GOAWAY and lets open streams finish;
+ * a connection without streams for {@code idle_timeout} gets GOAWAY and is closed.
  */
-class GracefulShutdownTest {
+class ConnectionLifetimeTest {
 
     @Test
     void openStreamsFinishAfterGoAway() throws Exception {
@@ -49,6 +49,33 @@ class GracefulShutdownTest {
                 assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
                 shutdown.get();
             }
+        }
+    }
+
+    @Test
+    void aConnectionWithoutStreamsIsClosedAfterTheIdleTimeout() throws Exception {
+        try (DemoOrigin origin = DemoOrigin.start(DemoOrigin.Options.defaults());
+             TestFerry ferry = TestFerry.start("""
+                     limits: { idle_timeout: 500ms }
+                     listeners:
+                       - name: edge
+                         bind: 127.0.0.1:0
+                         http2: { h2c: true }
+                         routes: [ { name: all, upstream: app } ]
+                     upstreams:
+                       app: { servers: [ "127.0.0.1:%d" ] }
+                     """.formatted(origin.port()));
+             RawHttp2 client = new RawHttp2(ferry.port("edge"))) {
+            int port = ferry.port("edge");
+            // A stream longer than the idle timeout keeps the connection open.
+            client.headers(1, RawHttp2.request("GET", "/delay/800", port), true);
+            assertThat(client.next(Duration.ofSeconds(5)).status()).isEqualTo(200);
+            assertThat(client.goAway()).isNull();
+
+            RawHttp2.GoAway goAway = client.awaitGoAway(Duration.ofSeconds(5));
+            assertThat(goAway).isNotNull();
+            assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
         }
     }
 }
