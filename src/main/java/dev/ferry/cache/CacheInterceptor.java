@@ -35,19 +35,18 @@ public final class CacheInterceptor implements Interceptor {
     private static final HttpMethod PURGE = HttpMethod.valueOf("PURGE");
 
     private final HttpCache cache;
-    private final String scheme;
     private final Map<String, Fill> fills = Fill.registry();
 
-    /** @param scheme {@code http} or {@code https}: how clients reach these URLs (part of the key) */
-    public CacheInterceptor(HttpCache cache, String scheme) {
+    /** Keys use the scheme the client reached Ferry with ({@code https} on TLS listeners). */
+    public CacheInterceptor(HttpCache cache) {
         this.cache = cache;
-        this.scheme = scheme;
     }
 
     @Override
     public void intercept(Exchange exchange, Chain chain) {
         HttpRequest request = exchange.request();
         HttpMethod method = request.method();
+        String scheme = exchange.scheme();
         String key = CacheKey.of(scheme, request);
         if (method.equals(PURGE)) {
             purge(exchange, key);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A caching proxy server and load balancer.",
         subcommands = {RunCommand.class, ValidateCommand.class, ForwardCommand.class, ReverseCommand.class,
-                OriginCommand.class, DemoCommand.class,
+                OriginCommand.class, DemoCommand.class, CertCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FerryCommand implements Runnable {
 

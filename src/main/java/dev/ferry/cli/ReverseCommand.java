@@ -25,7 +25,7 @@ final class ReverseCommand implements Callable<Integer> {
     private String bind;
 
     @Option(names = {"-b", "--backend"}, required = true, paramLabel = "URL",
-            description = "a backend, e.g. http://127.0.0.1:8081 (repeat for more)")
+            description = "a backend, e.g. http://127.0.0.1:8081 or https://api.example.com (repeat for more)")
     private List<String> backends;
 
     @Option(names = "--balance", defaultValue = "round_robin",
@@ -74,11 +74,15 @@ final class ReverseCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid --backend " + backend + ": " + e.getMessage());
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new ParameterException(spec.commandLine(), "invalid --backend " + backend + ": expected http://host:port");
+        boolean tls = "https".equals(uri.getScheme());
+        if (!tls && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new ParameterException(spec.commandLine(), "invalid --backend " + backend
+                    + ": expected http://host:port or https://host:port");
         }
         String host = uri.getHost();
-        return QuickConfig.hostPort(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
-                uri.getPort() < 0 ? 80 : uri.getPort());
+        String address = QuickConfig.hostPort(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+                uri.getPort() < 0 ? (tls ? 443 : 80) : uri.getPort());
+        // https:// servers are verified against the system trust store.
+        return tls ? "\"https://" + address.substring(1) : address;
     }
 }

@@ -3,6 +3,8 @@ package dev.ferry.cli;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.tls.TlsContexts;
+import dev.ferry.tls.TlsException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +27,15 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             FerryConfig loaded = ConfigLoader.load(config);
+            try {
+                // Certificates, keys and CA files are read as a start would read them.
+                TlsContexts.build(loaded);
+            } catch (TlsException e) {
+                spec.commandLine().getErr().println(config + ": " + e.getMessage());
+                spec.commandLine().getErr().println("1 error(s)");
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
             spec.commandLine().getOut().println(config + ": ok (" + loaded.listeners().size() + " listener(s), "
                     + loaded.upstreams().size() + " upstream(s))");
             spec.commandLine().getOut().flush();

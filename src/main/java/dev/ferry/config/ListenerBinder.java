@@ -10,7 +10,7 @@ final class ListenerBinder {
 
     static final List<String> KEYS = List.of(
             "name", "bind", "protocol", "trusted_proxies", "proxy_protocol", "forward_proxy", "routes", "upstream",
-            "rate_limit");
+            "rate_limit", "tls", "http2");
 
     private final References references;
     private final Uniques<String> names = new Uniques<>();
@@ -53,6 +53,8 @@ final class ListenerBinder {
             s.optional("forward_proxy", v -> ForwardProxyBinder.bind(v, references));
             s.optional("routes", new RouteBinder(references)::bindAll);
             s.optional("upstream", references::upstream);
+            s.optional("tls", TlsBinder::listener);
+            s.optional("http2", v -> Http2Binder.bind(v, s.has("tls")));
             return Optional.empty();
         }
         return protocol.get() == Protocol.HTTP
@@ -70,12 +72,18 @@ final class ListenerBinder {
         }
         s.get("upstream").ifPresent(v -> v.error(
                 "only a tcp listener has an upstream; an http listener sends requests to upstreams through routes"));
+        Optional<Http2Config> http2 = s.has("http2")
+                ? s.optional("http2", v -> Http2Binder.bind(v, s.has("tls"))) : Optional.of(Http2Config.DEFAULT);
         if (name.isEmpty() || bind.isEmpty()) {
             return Optional.empty();
         }
         Optional<String> rateLimit = s.optional("rate_limit", references::rateLimit);
+        Optional<ListenerTls> tls = s.optional("tls", TlsBinder::listener);
+        if (s.has("tls") && tls.isEmpty() || http2.isEmpty()) {
+            return Optional.empty();
+        }
         return Optional.of(new ListenerConfig(name.get(), bind.get(), Protocol.HTTP, trustedProxies, proxyProtocol, forwardProxy,
-                routes, Optional.empty(), rateLimit));
+                routes, Optional.empty(), rateLimit, tls, http2.get()));
     }
 
     private Optional<ListenerConfig> tcp(Section s, Optional<String> name, Optional<HostPort> bind,
@@ -83,6 +91,9 @@ final class ListenerBinder {
         s.get("forward_proxy").ifPresent(v -> v.error("a tcp listener cannot be a forward proxy; "
                 + "use protocol: http"));
         s.get("routes").ifPresent(v -> v.error("a tcp listener has no routes; it relays bytes to its upstream"));
+        s.get("tls").ifPresent(v -> v.error("a tcp listener relays bytes as they are and does not terminate TLS; "
+                + "use protocol: http"));
+        s.get("http2").ifPresent(v -> v.error("a tcp listener relays bytes and speaks no HTTP; use protocol: http"));
         if (!s.has("upstream")) {
             s.error("a tcp listener needs upstream: the upstream to relay bytes to");
         }

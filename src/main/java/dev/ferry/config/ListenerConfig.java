@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param routes reverse-proxy routes, first match wins; may be empty
  * @param upstream for tcp listeners, the upstream to relay to
  * @param rateLimit a rate limit (a name in {@code rate_limits}) for every request of the listener
+ * @param tls present when the listener terminates TLS (http listeners only)
+ * @param http2 HTTP/2 to clients: h2c, ALPN on TLS listeners, and the protections of each connection
  */
 public record ListenerConfig(
         String name,
@@ -32,7 +34,9 @@ public record ListenerConfig(
         Optional<ForwardProxyConfig> forwardProxy,
         List<RouteConfig> routes,
         Optional<String> upstream,
-        Optional<String> rateLimit) {
+        Optional<String> rateLimit,
+        Optional<ListenerTls> tls,
+        Http2Config http2) {
 
     public enum Protocol { HTTP, TCP }
 
@@ -45,5 +49,28 @@ public record ListenerConfig(
         routes = List.copyOf(routes);
         requireNonNull(upstream, "upstream");
         requireNonNull(rateLimit, "rateLimit");
+        requireNonNull(tls, "tls");
+        requireNonNull(http2, "http2");
+    }
+
+    /** A listener without TLS. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<Cidr> trustedProxies,
+            boolean proxyProtocol, Optional<ForwardProxyConfig> forwardProxy, List<RouteConfig> routes,
+            Optional<String> upstream, Optional<String> rateLimit) {
+        this(name, bind, protocol, trustedProxies, proxyProtocol, forwardProxy, routes, upstream, rateLimit,
+                Optional.empty(), Http2Config.DEFAULT);
+    }
+
+    /** A listener with the default HTTP/2 settings. */
+    public ListenerConfig(String name, HostPort bind, Protocol protocol, List<Cidr> trustedProxies,
+            boolean proxyProtocol, Optional<ForwardProxyConfig> forwardProxy, List<RouteConfig> routes,
+            Optional<String> upstream, Optional<String> rateLimit, Optional<ListenerTls> tls) {
+        this(name, bind, protocol, trustedProxies, proxyProtocol, forwardProxy, routes, upstream, rateLimit,
+                tls, Http2Config.DEFAULT);
+    }
+
+    /** {@code https} when the listener terminates TLS, else {@code http}: what clients used to reach it. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 }

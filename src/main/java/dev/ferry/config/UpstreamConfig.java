@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param host when present, the {@code Host} header sent to the servers; otherwise the client's is kept
  * @param health active and passive checks, fail-open and slow start
  * @param proxyProtocol when present, each connection to a server starts with a PROXY header of that version
+ * @param tls how servers marked {@link ServerConfig#tls()} are reached; present exactly when one is
  */
 public record UpstreamConfig(
         String name,
@@ -31,7 +32,8 @@ public record UpstreamConfig(
         PoolConfig pool,
         Optional<String> host,
         HealthConfig health,
-        Optional<ProxyProtocol> proxyProtocol) {
+        Optional<ProxyProtocol> proxyProtocol,
+        Optional<UpstreamTls> tls) {
 
     /** PROXY protocol versions (HAProxy's proxy-protocol.txt). */
     public enum ProxyProtocol { V1, V2 }
@@ -50,5 +52,14 @@ public record UpstreamConfig(
         requireNonNull(host, "host");
         requireNonNull(health, "health");
         requireNonNull(proxyProtocol, "proxyProtocol");
+        requireNonNull(tls, "tls");
+    }
+
+    /** An upstream whose servers are all plain HTTP. */
+    public UpstreamConfig(String name, Balance balance, Optional<HashKey> hashKey, List<ServerConfig> servers,
+            QueueConfig queue, UpstreamTimeouts timeouts, RetryConfig retries, PoolConfig pool, Optional<String> host,
+            HealthConfig health, Optional<ProxyProtocol> proxyProtocol) {
+        this(name, balance, hashKey, servers, queue, timeouts, retries, pool, host, health, proxyProtocol,
+                Optional.empty());
     }
 }

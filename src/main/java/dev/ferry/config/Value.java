@@ -5,6 +5,9 @@ import dev.ferry.config.Node.MapNode;
 import dev.ferry.config.Node.ScalarNode;
 import dev.ferry.config.Node.ScalarNode.Kind;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +131,33 @@ final class Value {
 
     Optional<Integer> percent() {
         return parsed("a percentage such as 20%", Percents::parse);
+    }
+
+    /**
+     * A file that exists and can be read now, resolved against the config file's folder (the
+     * working directory when the config did not come from a file); the absolute path.
+     */
+    Optional<Path> readableFile() {
+        return nonEmptyString().flatMap(text -> {
+            Path file;
+            try {
+                Path base = Path.of(problems.source()).toAbsolutePath().getParent();
+                file = (base == null ? Path.of(text) : base.resolve(text)).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                error("'" + text + "' is not a valid file name");
+                return Optional.empty();
+            }
+            if (!Files.exists(file)) {
+                error("no such file: " + file);
+            } else if (!Files.isRegularFile(file)) {
+                error("not a file: " + file);
+            } else if (!Files.isReadable(file)) {
+                error("cannot read " + file + ": permission denied");
+            } else {
+                return Optional.of(file);
+            }
+            return Optional.empty();
+        });
     }
 
     Optional<Cidr> cidr() {

@@ -1,6 +1,9 @@
 package dev.ferry.health;
 
 import dev.ferry.config.HealthConfig.Check;
+import dev.ferry.tls.ClientTls;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One active check of one server: a TCP connect, or an HTTP GET whose status must fall in the
- * expected range. Reports exactly once, within the check's timeout.
+ * expected range. For a TLS server both go over TLS, so a check fails when the handshake or the
+ * certificate does. Reports exactly once, within the check's timeout.
  */
 final class Probe {
 
@@ -42,6 +46,11 @@ final class Probe {
     }
 
     void run(EventLoop loop, InetSocketAddress address, Result result) {
+        run(loop, address, null, result);
+    }
+
+    /** @param tls the server's TLS, or null */
+    void run(EventLoop loop, InetSocketAddress address, ClientTls tls, Result result) {
         Once once = new Once(result);
         long timeoutMillis = check.timeout().toMillis();
         Channel channel = new Bootstrap()
@@ -51,6 +60,17 @@ final class Probe {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(ch.alloc(), address.getHostString(), address.getPort(),
+                                    Math.max(1, timeoutMillis));
+                            ch.pipeline().addLast(ClientTls.TLS, handler);
+                            if (check.type() == Check.Type.TCP) {
+                                handler.handshakeFuture().addListener(handshake -> {
+                                    once.done(handshake.isSuccess() ? null : "TLS: " + describe(handshake.cause()));
+                                    ch.close();
+                                });
+                            }
+                        }
                         if (check.type() == Check.Type.HTTP) {
                             ch.pipeline().addLast(new HttpClientCodec(), new StatusHandler(address, once));
                         }
@@ -60,7 +80,7 @@ final class Probe {
                 .addListener((ChannelFutureListener) connected -> {
                     if (!connected.isSuccess()) {
                         once.done(describe(connected.cause()));
-                    } else if (check.type() == Check.Type.TCP) {
+                    } else if (check.type() == Check.Type.TCP && tls == null) {
                         once.done(null);
                         connected.channel().close();
                     }
@@ -115,6 +135,14 @@ final class Probe {
                 } else {
                     once.done("status " + status);
                 }
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+                once.done("TLS: " + describe(completion.cause()));
                 ctx.close();
             }
         }

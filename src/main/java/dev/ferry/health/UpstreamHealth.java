@@ -2,6 +2,7 @@ package dev.ferry.health;
 
 import dev.ferry.Ticker;
 import dev.ferry.config.HealthConfig;
+import dev.ferry.tls.ClientTls;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -63,7 +64,7 @@ public final class UpstreamHealth implements AutoCloseable {
         }
         synchronized (timers) {
             timers.removeIf(ScheduledFuture::isDone);
-            timers.add(loop.schedule(() -> probe.run(loop, server.address(), failure -> {
+            timers.add(loop.schedule(() -> probe.run(loop, server.address(), server.tls(), failure -> {
                 if (failure == null) {
                     server.health().checkPassed();
                 } else {
@@ -87,7 +88,15 @@ public final class UpstreamHealth implements AutoCloseable {
         }
     }
 
-    /** A server to check and where its results go. */
-    public record Watched(InetSocketAddress address, ServerHealth health) {
+    /**
+     * A server to check and where its results go.
+     *
+     * @param tls checks go over TLS (verified like requests) when not null
+     */
+    public record Watched(InetSocketAddress address, ServerHealth health, ClientTls tls) {
+
+        public Watched(InetSocketAddress address, ServerHealth health) {
+            this(address, health, null);
+        }
     }
 }

@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * The last response sink: writes to the client connection, chooses the framing the client can
- * read and whether the connection stays open after this response.
+ * read and whether the connection stays open after this response. On an HTTP/2 stream there is
+ * neither choice: the stream frames the body and the connection outlives it.
  */
 final class ClientResponse implements ResponseSink {
 
@@ -33,7 +34,8 @@ final class ClientResponse implements ResponseSink {
 
     @Override
     public void interim(HttpResponse informational) {
-        if (headSent || exchange.finished() || exchange.clientVersion() != HttpVersion.HTTP_1_1) {
+        if (headSent || exchange.finished()
+                || exchange.clientVersion() != HttpVersion.HTTP_1_1 && !frontend.multiplexed()) {
             return;
         }
         frontend.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, informational.status(),
@@ -49,6 +51,18 @@ final class ClientResponse implements ResponseSink {
         headSent = true;
         status = head.status().code();
         HttpHeaders headers = head.headers();
+        if (frontend.multiplexed()) {
+            // RFC 9113 §8.2.2: no connection-specific fields in HTTP/2; the stream's end frames the body.
+            headers.remove(HttpHeaderNames.CONNECTION)
+                    .remove(HttpHeaderNames.KEEP_ALIVE)
+                    .remove(HttpHeaderNames.PROXY_CONNECTION)
+                    .remove(HttpHeaderNames.TRANSFER_ENCODING)
+                    .remove(HttpHeaderNames.UPGRADE);
+            keepAlive = true;
+            head.setProtocolVersion(HttpVersion.HTTP_1_1);
+            frontend.write(head);
+            return;
+        }
         // Upstream responses arrive without hop-by-hop fields; only Ferry's own answers may say close.
         String connection = headers.get(HttpHeaderNames.CONNECTION);
         keepAlive = exchange.clientKeepAlive()

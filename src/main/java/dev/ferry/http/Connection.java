@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 
 /**
  * What an {@link Exchange} needs from the connection it runs on: the client connection's
- * {@link HttpFrontend}, or a {@link DetachedConnection} for work no client waits for (a background
+ * {@link HttpFrontend}, an HTTP/2 stream's {@link StreamFrontend}, or a {@link DetachedConnection} for work no client waits for (a background
  * revalidation).
  */
 interface Connection {
@@ -21,6 +21,12 @@ interface Connection {
     InetSocketAddress clientAddress();
 
     boolean draining();
+
+    /**
+     * True for an HTTP/2 stream: the connection carries other exchanges too, so this one never
+     * decides about keep-alive, and its body is framed by the stream (no connection-specific fields).
+     */
+    boolean multiplexed();
 
     void write(HttpObject message);
 

@@ -41,6 +41,11 @@ final class DetachedConnection implements Connection {
     }
 
     @Override
+    public boolean multiplexed() {
+        return original.multiplexed();
+    }
+
+    @Override
     public void write(HttpObject message) {
         ReferenceCountUtil.release(message);
     }

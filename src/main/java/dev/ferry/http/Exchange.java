@@ -113,6 +113,11 @@ public final class Exchange {
         return frontend.context().listener();
     }
 
+    /** {@code https} when the client reached Ferry over TLS, else {@code http}. */
+    public String scheme() {
+        return frontend.context().scheme();
+    }
+
     /** The {@code Via} pseudonym of this Ferry. */
     public String via() {
         return frontend.context().via();

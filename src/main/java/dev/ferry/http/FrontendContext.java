@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
  * @param limits header size and client timeouts
  * @param via pseudonym for {@code Via}
  * @param draining true once a graceful shutdown began: responses then close their connection
+ * @param scheme {@code https} on a listener that terminates TLS, else {@code http}
  */
 public record FrontendContext(
         String listener,
@@ -24,7 +25,8 @@ public record FrontendContext(
         AccessLog accessLog,
         Limits limits,
         String via,
-        BooleanSupplier draining) {
+        BooleanSupplier draining,
+        String scheme) {
 
     public FrontendContext {
         requireNonNull(listener, "listener");
@@ -34,5 +36,12 @@ public record FrontendContext(
         requireNonNull(limits, "limits");
         requireNonNull(via, "via");
         requireNonNull(draining, "draining");
+        requireNonNull(scheme, "scheme");
+    }
+
+    /** A plain-HTTP listener's context. */
+    public FrontendContext(String listener, RequestHandler handler, InFlightLimit inFlight, AccessLog accessLog,
+                           Limits limits, String via, BooleanSupplier draining) {
+        this(listener, handler, inFlight, accessLog, limits, via, draining, "http");
     }
 }

@@ -95,9 +95,12 @@ public final class Hop {
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
-    /** Appends this proxy to {@code Via}, e.g. {@code 1.1 ferry}. */
+    /** Appends this proxy to {@code Via}, e.g. {@code 1.1 ferry}, or {@code 2 ferry} for HTTP/2. */
     public static void addVia(HttpHeaders headers, HttpVersion received, String pseudonym) {
-        String entry = received.majorVersion() + "." + received.minorVersion() + " " + pseudonym;
+        // RFC 9110 §7.6.3 writes the protocol version as HTTP/2 names it: "2", not "2.0".
+        String version = received.majorVersion() >= 2 ? String.valueOf(received.majorVersion())
+                : received.majorVersion() + "." + received.minorVersion();
+        String entry = version + " " + pseudonym;
         String existing = headers.get(HttpHeaderNames.VIA);
         headers.set(HttpHeaderNames.VIA, existing == null ? entry : existing + ", " + entry);
     }

@@ -48,6 +48,17 @@ final class HttpChars {
         return TARGET[b & 0xFF];
     }
 
+    /** A Host value: reg-name, IP literal or address, optional port (RFC 3986 §3.2.2, no userinfo). */
+    static boolean isHost(CharSequence host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && "-._~!$&'()*+,;=:[]%".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean isToken(CharSequence s) {
         if (s.length() == 0) {
             return false;

@@ -1,6 +1,5 @@
 package dev.ferry.http;
 
-import dev.ferry.observe.AccessRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -22,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -115,28 +114,7 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
         Exchange exchange = new Exchange(this, request, hasBody, Hop.keepAlive(request));
         current = exchange;
 
-        String expect = request.headers().get(HttpHeaderNames.EXPECT);
-        if (expect != null) {
-            request.headers().remove(HttpHeaderNames.EXPECT);
-            if (!expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
-                exchange.respond(ErrorResponses.of(HttpResponseStatus.EXPECTATION_FAILED,
-                        "unsupported expectation", hasBody));
-                return;
-            }
-            exchange.expectContinue();
-        }
-        if (!context.inFlight().tryAcquire()) {
-            exchange.respond(ErrorResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "too many requests in flight", hasBody));
-            return;
-        }
-        exchange.holdPermit();
-        try {
-            context.handler().handle(exchange);
-        } catch (RuntimeException e) {
-            log.error("request handler failed for {} {}", request.method(), exchange.originalTarget(), e);
-            exchange.response().abort(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
-        }
+        Admission.admit(exchange, context);
     }
 
     private void onRequestPart(HttpContent part) {
@@ -281,6 +259,11 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
     }
 
     @Override
+    public boolean multiplexed() {
+        return false;
+    }
+
+    @Override
     public void writeContinue() {
         ctx.writeAndFlush(CONTINUE.retainedDuplicate(), ctx.voidPromise());
     }
@@ -335,7 +318,13 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
         written.addListener(f -> {
             Channel channel = ctx.channel();
             if (f.isSuccess() && channel.isActive() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls != null) {
+                    // TLS ends with close_notify first (RFC 8446 §6.1), so the client sees a clean end.
+                    tls.closeOutbound().addListener(closed -> duplex.shutdownOutput());
+                } else {
+                    duplex.shutdownOutput();
+                }
                 channel.config().setAutoRead(true);
                 channel.eventLoop().schedule(() -> {
                     channel.close();
@@ -349,7 +338,7 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
     @Override
     public void exchangeFinished(Exchange exchange) {
         ClientResponse response = exchange.clientResponse();
-        logExchange(exchange, response);
+        AccessLogging.exchange(context, clientAddress(), exchange);
         if (exchange != current) {
             // A tunnel: the connection stopped being HTTP when it started.
             return;
@@ -385,40 +374,9 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
         pipeline.remove(decoder);
     }
 
-    // ---- access log ----
-
-    private void logExchange(Exchange exchange, ClientResponse response) {
-        if (!context.accessLog().enabled()) {
-            return;
-        }
-        context.accessLog().log(new AccessRecord(
-                exchange.startMillis(),
-                context.listener(),
-                addressText(),
-                exchange.method().name(),
-                exchange.originalTarget(),
-                exchange.clientVersion().text(),
-                response.status(),
-                exchange.bytesIn(),
-                response.bytesOut(),
-                (System.nanoTime() - exchange.startNanos()) / 1000,
-                exchange.upstreamAddress(),
-                exchange.cacheStatusValue(),
-                exchange.routeName()));
-    }
-
     /** Answers a request that never became an exchange, logs it, and closes the connection. */
     private void reject(FullHttpResponse response) {
-        if (context.accessLog().enabled()) {
-            context.accessLog().log(new AccessRecord(System.currentTimeMillis(), context.listener(), addressText(),
-                    "-", "-", "-", response.status().code(), 0, response.content().readableBytes(), 0,
-                    null, null, null));
-        }
+        AccessLogging.rejected(context, clientAddress(), response.status().code(), response.content().readableBytes());
         closeGracefully(ctx.writeAndFlush(response));
-    }
-
-    private String addressText() {
-        InetSocketAddress client = clientAddress();
-        return client == null ? "-" : client.getAddress().getHostAddress() + ":" + client.getPort();
     }
 }

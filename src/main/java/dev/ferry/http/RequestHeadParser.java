@@ -74,7 +74,11 @@ final class RequestHeadParser {
     static HttpHeaders parseTrailers(byte[] section) {
         HttpHeaders trailers = HEADERS.newHeaders();
         parseFields(section, 0, trailers, null);
-        // RFC 9110 §6.5.1: a trailer must not carry framing, routing or authentication fields.
+        return dropForbiddenTrailers(trailers);
+    }
+
+    /** RFC 9110 §6.5.1: a trailer must not carry framing, routing or authentication fields. */
+    static HttpHeaders dropForbiddenTrailers(HttpHeaders trailers) {
         trailers.remove(CONTENT_LENGTH).remove(TRANSFER_ENCODING).remove(HOST)
                 .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.AUTHORIZATION)
                 .remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.CONTENT_TYPE);
@@ -229,11 +233,8 @@ final class RequestHeadParser {
             if (hosts == 0 && version == HttpVersion.HTTP_1_1) {
                 throw bad("missing Host header");
             }
-            for (int i = 0; i < hostValue.length(); i++) {
-                char c = hostValue.charAt(i);
-                if (!(Character.isLetterOrDigit(c) && c < 128) && "-._~!$&'()*+,;=:[]%".indexOf(c) < 0) {
-                    throw bad("invalid Host header");
-                }
+            if (!HttpChars.isHost(hostValue)) {
+                throw bad("invalid Host header");
             }
         }
 

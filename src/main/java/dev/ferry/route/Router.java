@@ -73,7 +73,7 @@ public final class Router implements RequestHandler {
     private void prepare(Exchange exchange, Route route, boolean upgrade) {
         HttpHeaders headers = exchange.request().headers();
         InetAddress client = exchange.clientAddress().getAddress();
-        Forwarding.apply(headers, client, trusted(exchange.peerAddress().getAddress()), "http");
+        Forwarding.apply(headers, client, trusted(exchange.peerAddress().getAddress()), exchange.scheme());
         route.upstream().host().ifPresent(host -> headers.set(HttpHeaderNames.HOST, host));
         Hop.prepareRequest(exchange.request(), exchange.via());
         if (upgrade) {

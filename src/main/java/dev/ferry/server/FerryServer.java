@@ -5,8 +5,14 @@ import dev.ferry.config.ListenerConfig;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
+import dev.ferry.http2.Http2Frontend;
 import dev.ferry.http.InFlightLimit;
 import dev.ferry.tcp.ProxyProtocolGate;
+import dev.ferry.tls.ProtocolPipelines;
+import dev.ferry.tls.ServerTls;
+import dev.ferry.tls.TlsContexts;
+import dev.ferry.tls.TlsException;
+import dev.ferry.tls.TlsPolicy;
 import dev.ferry.tcp.TcpProxy;
 import dev.ferry.upstream.Upstream;
 import dev.ferry.observe.AccessLog;
@@ -19,6 +25,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -54,6 +61,7 @@ public final class FerryServer implements AutoCloseable {
     private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private Services services;
+    private TlsContexts tls = TlsContexts.none();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
 
@@ -87,7 +95,12 @@ public final class FerryServer implements AutoCloseable {
     }
 
     private void bindAll() throws StartException {
-        services = Services.build(config, transport, group, self::get, clock);
+        try {
+            tls = TlsContexts.build(config);
+        } catch (TlsException e) {
+            throw new StartException(e.getMessage(), e);
+        }
+        services = Services.build(config, transport, group, self::get, clock, tls);
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -115,21 +128,36 @@ public final class FerryServer implements AutoCloseable {
         self.set(SelfAddresses.of(bound));
         listeners.forEach((name, channel) -> {
             channel.config().setAutoRead(true);
-            log.info("listener {} on {} ({})", name, channel.localAddress(), transport.name().toLowerCase());
+            log.info("listener {} on {} ({}{})", name, channel.localAddress(), transport.name().toLowerCase(),
+                    tls.listener(name).isPresent() ? ", TLS by " + TlsPolicy.engine() : "");
         });
     }
 
-    /** The pipeline of a listener's connections: PROXY header gate if asked for, then HTTP or the TCP relay. */
+    /**
+     * The pipeline of a listener's connections: PROXY header gate if asked for, TLS if the listener
+     * terminates it, then HTTP/1.1 or HTTP/2 (as ALPN chose, or by the first bytes with h2c) or
+     * the TCP relay.
+     */
     private ChannelInitializer<SocketChannel> initializer(ListenerConfig listener) {
         boolean http = listener.protocol() == ListenerConfig.Protocol.HTTP;
         FrontendContext context = http ? new FrontendContext(listener.name(), services.handlerFor(listener), inFlight,
-                accessLog, config.limits(), config.server().via(), () -> draining) : null;
+                accessLog, config.limits(), config.server().via(), () -> draining, listener.scheme()) : null;
+        ServerTls serverTls = tls.listener(listener.name()).orElse(null);
+        Duration drain = config.server().drainTimeout();
+        // What a TLS connection speaks after the handshake, by ALPN protocol (see TlsContexts.alpn).
+        ProtocolPipelines protocols = (pipeline, protocol) -> {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                Http2Frontend.install(pipeline, context, listener.http2(), drain);
+            } else {
+                HttpFrontend.install(pipeline, context);
+            }
+        };
         Upstream upstream = http ? null : services.upstreams().get(listener.upstream().orElseThrow());
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (!connections.tryOpen(ch)) {
-                    if (http) {
+                    if (http && serverTls == null) {
                         ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS))
                                 .addListener(ChannelFutureListener.CLOSE);
                     } else {
@@ -140,7 +168,11 @@ public final class FerryServer implements AutoCloseable {
                 if (listener.proxyProtocol()) {
                     ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(listener.trustedProxies()));
                 }
-                if (http) {
+                if (http && serverTls != null) {
+                    serverTls.install(ch.pipeline(), protocols);
+                } else if (http && listener.http2().h2c()) {
+                    Http2Frontend.installCleartext(ch.pipeline(), context, listener.http2(), drain);
+                } else if (http) {
                     HttpFrontend.install(ch.pipeline(), context);
                 } else {
                     ch.pipeline().addLast("tcp-proxy", new TcpProxy(listener.name(), upstream, services.connector(),
@@ -180,6 +212,11 @@ public final class FerryServer implements AutoCloseable {
 
     public FerryConfig config() {
         return config;
+    }
+
+    /** TLS handshakes that failed on {@code listener} since start (0 for a listener without TLS). */
+    public long tlsHandshakeFailures(String listener) {
+        return tls.listener(listener).map(ServerTls::handshakeFailures).orElse(0L);
     }
 
     /** Client connections open now. */

@@ -25,6 +25,8 @@ import dev.ferry.upstream.CallOptions;
 import dev.ferry.upstream.Connector;
 import dev.ferry.upstream.Server;
 import dev.ferry.upstream.Upstream;
+import dev.ferry.tls.ClientTls;
+import dev.ferry.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -52,6 +54,7 @@ final class Services implements AutoCloseable {
     private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
     private final Map<String, RateLimiter> rateLimits = new LinkedHashMap<>();
     private SharedRedis redis;
+    private TlsContexts tls = TlsContexts.none();
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
     private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self, Clock clock) {
@@ -64,12 +67,13 @@ final class Services implements AutoCloseable {
 
     /** Builds every upstream (starting their health checks on {@code group}) and every cache. */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
-                          Clock clock) throws StartException {
+                          Clock clock, TlsContexts tls) throws StartException {
         Services services = new Services(config, transport, self, clock);
+        services.tls = tls;
         services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
                 services.caches.put(name, new CacheInterceptor(cache.shared()
-                        ? HttpCache.shared(cache, clock, services.redis) : new HttpCache(cache, clock), "http")));
+                        ? HttpCache.shared(cache, clock, services.redis) : new HttpCache(cache, clock))));
         config.rateLimits().forEach((name, limit) ->
                 services.rateLimits.put(name, new RateLimiter(limit, services.redis, Ticker.SYSTEM)));
         for (UpstreamConfig upstream : config.upstreams().values()) {
@@ -83,6 +87,7 @@ final class Services implements AutoCloseable {
                 Ticker.SYSTEM, Clock.systemUTC());
         List<UpstreamHealth.Watched> watched = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
+        ClientTls upstreamTls = tls.upstream(config.name()).orElse(null);
         for (int i = 0; i < config.servers().size(); i++) {
             ServerConfig server = config.servers().get(i);
             InetAddress address;
@@ -93,10 +98,12 @@ final class Services implements AutoCloseable {
                         + server.address().host(), e);
             }
             InetSocketAddress socketAddress = new InetSocketAddress(address, server.address().port());
+            ClientTls serverTls = server.tls() ? upstreamTls : null;
             Server live = new Server(socketAddress, server.weight(), server.maxConnections(),
-                    health.newServer(socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort()));
+                    health.newServer(socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort()),
+                    serverTls);
             servers.add(live);
-            watched.add(new UpstreamHealth.Watched(socketAddress, live.health()));
+            watched.add(new UpstreamHealth.Watched(socketAddress, live.health(), serverTls));
         }
         health.start(watched, group, transport.socketChannel());
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),

@@ -2,7 +2,11 @@ package dev.ferry.upstream;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import dev.ferry.tls.ClientTls;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
@@ -13,8 +17,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Opens connections to servers on a given event loop (the client's), with the HTTP client codec
- * and an {@link UpstreamConnection} at the end of the pipeline.
+ * Opens connections to servers on a given event loop (the client's), with TLS when the server
+ * needs it, the HTTP client codec and an {@link UpstreamConnection} at the end of the pipeline.
  */
 public final class Connector {
 
@@ -40,21 +44,57 @@ public final class Connector {
 
     /** Connects to {@code address} on {@code loop}; the future fails on refusal or timeout. */
     public ChannelFuture connect(EventLoop loop, InetSocketAddress address, Duration timeout) {
-        return new Bootstrap()
+        return connect(loop, address, timeout, null);
+    }
+
+    /**
+     * As {@link #connect(EventLoop, InetSocketAddress, Duration)}, over TLS when {@code tls} is not
+     * null: the future then completes once the handshake is done (the server's certificate and
+     * name verified), and fails with an {@link UpstreamTlsException} when it is not. The
+     * handshake gets {@code timeout} too. SNI and verification use the host the address was
+     * created with.
+     */
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress address, Duration timeout, ClientTls tls) {
+        long timeoutMillis = Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        ChannelFuture connected = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, receiveBuffers)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(ClientTls.TLS, tls.newHandler(ch.alloc(), address.getHostString(),
+                                    address.getPort(), timeoutMillis));
+                        }
                         ch.pipeline()
                                 .addLast(CODEC, new UpstreamCodec(DECODER))
                                 .addLast(CONNECTION, new UpstreamConnection());
                     }
                 })
                 .connect(address);
+        if (tls == null) {
+            return connected;
+        }
+        Channel channel = connected.channel();
+        ChannelPromise ready = channel.newPromise();
+        connected.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    ready.trySuccess();
+                } else {
+                    ready.tryFailure(new UpstreamTlsException(handshake.cause()));
+                    channel.close();
+                }
+            });
+        });
+        return ready;
     }
 
     /** A raw connection for tunnels: no codec, reads off until the tunnel starts. */

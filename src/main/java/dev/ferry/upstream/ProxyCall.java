@@ -95,7 +95,7 @@ final class ProxyCall {
             attach(pooled);
             return;
         }
-        options.connector().connect(exchange.eventLoop(), server.address(), options.timeouts().connect())
+        options.connector().connect(exchange.eventLoop(), server.address(), options.timeouts().connect(), server.tls())
                 .addListener((ChannelFutureListener) future -> {
                     if (done) {
                         future.channel().close();

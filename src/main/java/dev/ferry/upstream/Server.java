@@ -2,6 +2,7 @@ package dev.ferry.upstream;
 
 import dev.ferry.balance.Endpoint;
 import dev.ferry.health.ServerHealth;
+import dev.ferry.tls.ClientTls;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,13 +17,23 @@ public final class Server implements Endpoint {
     private final int weight;
     private final int maxConnections;
     private final ServerHealth health;
+    private final ClientTls tls;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param maxConnections requests in flight allowed at once; 0 means no limit
      */
     public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health) {
+        this(address, weight, maxConnections, health, null);
+    }
+
+    /**
+     * @param tls how to speak TLS to it, or null for plain HTTP; SNI and verification use the host
+     *     {@code address} was created with
+     */
+    public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health, ClientTls tls) {
         this.address = address;
+        this.tls = tls;
         this.id = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.weight = weight * 100;
         this.maxConnections = maxConnections;
@@ -32,6 +43,11 @@ public final class Server implements Endpoint {
     /** A server nobody watches, as the forward proxy's targets. */
     public static Server unwatched(InetSocketAddress address) {
         return new Server(address, 1, 0, ServerHealth.UNWATCHED);
+    }
+
+    /** TLS to this server, or null. */
+    public ClientTls tls() {
+        return tls;
     }
 
     public ServerHealth health() {

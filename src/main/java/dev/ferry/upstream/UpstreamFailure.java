@@ -13,6 +13,8 @@ public enum UpstreamFailure {
     CONNECT_REFUSED(HttpResponseStatus.BAD_GATEWAY, "upstream refused the connection"),
     CONNECT_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream connect timeout"),
     CONNECT_FAILED(HttpResponseStatus.BAD_GATEWAY, "cannot connect to upstream"),
+    TLS_CERTIFICATE(HttpResponseStatus.BAD_GATEWAY, "upstream TLS certificate not trusted"),
+    TLS_HANDSHAKE(HttpResponseStatus.BAD_GATEWAY, "upstream TLS handshake failed"),
     RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream response timeout"),
     IDLE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream idle timeout"),
     CLOSED(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection"),
@@ -41,7 +43,8 @@ public enum UpstreamFailure {
 
     /** Whether the request never reached the server, so any request may be sent elsewhere. */
     public boolean beforeRequestSent() {
-        return this == CONNECT_REFUSED || this == CONNECT_TIMEOUT || this == CONNECT_FAILED || this == UNRESOLVED;
+        return this == CONNECT_REFUSED || this == CONNECT_TIMEOUT || this == CONNECT_FAILED || this == UNRESOLVED
+                || this == TLS_CERTIFICATE || this == TLS_HANDSHAKE;
     }
 
     /** The failure of a connection attempt. */
@@ -51,6 +54,9 @@ public enum UpstreamFailure {
         }
         if (cause instanceof ConnectException) {
             return CONNECT_REFUSED;
+        }
+        if (cause instanceof UpstreamTlsException tls) {
+            return tls.certificateRefused() ? TLS_CERTIFICATE : TLS_HANDSHAKE;
         }
         return CONNECT_FAILED;
     }

@@ -94,7 +94,7 @@ class ConfigErrorsTest {
         assertThat(errors).extracting(ConfigError::toString).contains(
                 "ferry.yaml:1: server.drain_timeout: '30' needs a unit: ms, s, m, h or d",
                 "ferry.yaml:4: listeners[0]: unknown key 'bnd' (expected one of: name, bind, protocol, "
-                        + "trusted_proxies, proxy_protocol, forward_proxy, routes, upstream, rate_limit)",
+                        + "trusted_proxies, proxy_protocol, forward_proxy, routes, upstream, rate_limit, tls, http2)",
                 "ferry.yaml:7: listeners[0].forward_proxy.connect_ports[1]: must be a port between 1 and 65535, "
                         + "got 70000",
                 "ferry.yaml:8: listeners[0].forward_proxy.allow_clients[0]: '10.1.2.3/8': host bits set; "
