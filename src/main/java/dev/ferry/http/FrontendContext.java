@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.config.Limits;
 import dev.ferry.observe.AccessLog;
+import dev.ferry.observe.ListenerMetrics;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,6 +17,7 @@ import java.util.function.BooleanSupplier;
  * @param limits header size and client timeouts
  * @param via pseudonym for {@code Via}
  * @param draining true once a graceful shutdown began: responses then close their connection
+ * @param metrics where the listener's requests are counted
  */
 public record FrontendContext(
         String listener,
@@ -24,7 +26,8 @@ public record FrontendContext(
         AccessLog accessLog,
         Limits limits,
         String via,
-        BooleanSupplier draining) {
+        BooleanSupplier draining,
+        ListenerMetrics metrics) {
 
     public FrontendContext {
         requireNonNull(listener, "listener");
@@ -34,5 +37,6 @@ public record FrontendContext(
         requireNonNull(limits, "limits");
         requireNonNull(via, "via");
         requireNonNull(draining, "draining");
+        requireNonNull(metrics, "metrics");
     }
 }

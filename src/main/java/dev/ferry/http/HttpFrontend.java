@@ -350,6 +350,8 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
     public void exchangeFinished(Exchange exchange) {
         ClientResponse response = exchange.clientResponse();
         logExchange(exchange, response);
+        context.metrics().requestFinished(exchange.routeName(), exchange.isForwardProxied(), response.status(),
+                exchange.cacheStatusValue(), System.nanoTime() - exchange.startNanos(), response.tunnel());
         if (exchange != current) {
             // A tunnel: the connection stopped being HTTP when it started.
             return;
@@ -409,6 +411,7 @@ public final class HttpFrontend extends ChannelDuplexHandler implements Connecti
 
     /** Answers a request that never became an exchange, logs it, and closes the connection. */
     private void reject(FullHttpResponse response) {
+        context.metrics().requestRejected(response.status().code());
         if (context.accessLog().enabled()) {
             context.accessLog().log(new AccessRecord(System.currentTimeMillis(), context.listener(), addressText(),
                     "-", "-", "-", response.status().code(), 0, response.content().readableBytes(), 0,

@@ -18,6 +18,7 @@ import dev.ferry.redis.SharedRedis;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.RequestHandler;
+import dev.ferry.observe.FerryMetrics;
 import dev.ferry.pool.ConnectionPool;
 import dev.ferry.route.Route;
 import dev.ferry.route.Router;
@@ -47,23 +48,28 @@ final class Services implements AutoCloseable {
     private final Connector connector;
     private final Transport transport;
     private final Supplier<SelfAddresses> self;
+    private final FerryMetrics metrics;
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
     private final Map<String, RateLimiter> rateLimits = new LinkedHashMap<>();
     private SharedRedis redis;
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
-    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self) {
+    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self, FerryMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.transport = transport;
         this.connector = new Connector(transport.socketChannel(), transport.receiveBuffers());
         this.self = self;
     }
 
-    /** Builds every upstream (starting their health checks on {@code group}) and every cache. */
+    /**
+     * Builds every upstream (starting their health checks on {@code group}) and every cache, and
+     * registers their meters on {@code metrics}.
+     */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
-                          Clock clock) throws StartException {
-        Services services = new Services(config, transport, self);
+                          Clock clock, FerryMetrics metrics) throws StartException {
+        Services services = new Services(config, transport, self, metrics);
         services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
                 services.caches.put(name, new CacheInterceptor(cache.shared()
@@ -73,6 +79,7 @@ final class Services implements AutoCloseable {
         for (UpstreamConfig upstream : config.upstreams().values()) {
             services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
         }
+        services.instrument();
         return services;
     }
 
@@ -91,15 +98,25 @@ final class Services implements AutoCloseable {
                         + server.address().host(), e);
             }
             InetSocketAddress socketAddress = new InetSocketAddress(address, server.address().port());
-            Server live = new Server(socketAddress, server.weight(), server.maxConnections(),
-                    health.newServer(socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort()));
+            String id = socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort();
+            Server live = new Server(socketAddress, server.weight(), server.maxConnections(), health.newServer(id),
+                    metrics.server(config.name(), id));
             servers.add(live);
             watched.add(new UpstreamHealth.Watched(socketAddress, live.health()));
         }
         health.start(watched, group, transport.socketChannel());
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
                 config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via());
-        return new Upstream(config, servers, options, health);
+        return new Upstream(config, servers, options, health, metrics.upstream(config.name()));
+    }
+
+    private void instrument() {
+        upstreams.values().forEach(upstream -> Instrumentation.upstream(metrics.registry(), upstream));
+        caches.values().forEach(interceptor -> Instrumentation.cache(metrics.registry(), interceptor.cache()));
+        rateLimits.values().forEach(limiter -> Instrumentation.rateLimit(metrics.registry(), limiter));
+        if (redis != null) {
+            Instrumentation.redis(metrics.registry(), redis);
+        }
     }
 
     Connector connector() {

@@ -2,6 +2,7 @@ package dev.ferry.upstream;
 
 import dev.ferry.balance.Endpoint;
 import dev.ferry.health.ServerHealth;
+import dev.ferry.observe.ServerMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +17,23 @@ public final class Server implements Endpoint {
     private final int weight;
     private final int maxConnections;
     private final ServerHealth health;
+    private final ServerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param maxConnections requests in flight allowed at once; 0 means no limit
      */
     public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health) {
+        this(address, weight, maxConnections, health, ServerMetrics.NONE);
+    }
+
+    /**
+     * @param maxConnections requests in flight allowed at once; 0 means no limit
+     * @param metrics where its latency, responses and failures are recorded
+     */
+    public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health,
+                  ServerMetrics metrics) {
+        this.metrics = metrics;
         this.address = address;
         this.id = address.getAddress().getHostAddress() + ":" + address.getPort();
         this.weight = weight * 100;
@@ -36,6 +48,10 @@ public final class Server implements Endpoint {
 
     public ServerHealth health() {
         return health;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public InetSocketAddress address() {
