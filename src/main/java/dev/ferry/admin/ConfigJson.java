@@ -97,13 +97,12 @@ final class ConfigJson {
         json.writeEndObject();
     }
 
-    /** A record with its own toString (a host:port, a CIDR, a hash key) reads best as it is written in the file. */
+    /**
+     * A record with its own toString (a host:port, a CIDR, a hash key) reads best as it is written in
+     * the file; the generated one ({@code Name[a=1, b=2]}) is replaced by the record's fields.
+     */
     private static boolean writesItself(Record record) {
-        try {
-            return record.getClass().getDeclaredMethod("toString").getDeclaringClass() == record.getClass();
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
+        return !record.toString().startsWith(record.getClass().getSimpleName() + "[");
     }
 
     private static boolean present(Object value) {
