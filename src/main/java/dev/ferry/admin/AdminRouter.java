@@ -109,10 +109,15 @@ final class AdminRouter {
                 + request.path() + "; use " + allowed).withHeader("Allow", allowed);
     }
 
-    /** A body, when there is one, must be JSON. */
+    /**
+     * A body must be JSON. It may say so, or say nothing, or carry curl's default for {@code -d}
+     * ({@code application/x-www-form-urlencoded}); any other type is refused.
+     */
     private static Reply jsonBody(AdminRequest request, Supplier<Reply> endpoint) {
         String type = request.header(HttpHeaderNames.CONTENT_TYPE);
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (type != null && !lower.startsWith("application/json")
+                && !lower.startsWith("application/x-www-form-urlencoded")) {
             return Reply.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json, got "
                     + type);
         }

@@ -33,7 +33,8 @@ final class MeteredListener implements ListenerMetrics {
     MeteredListener(FerryMetrics metrics, String listener, Map<String, String> routeUpstreams) {
         this.metrics = metrics;
         this.listener = listener;
-        routeUpstreams.forEach((route, upstream) -> routes.put(route, new Route(route, upstream)));
+        // Configured routes show in the histogram from the start; the other two once they occur.
+        routeUpstreams.forEach((route, upstream) -> routes.put(route, new Route(route, upstream).withLatency()));
         this.forwardProxy = new Route(FORWARD_PROXY, FORWARD_PROXY);
         this.unrouted = new Route(NONE, NONE);
         Gauge.builder("ferry.connections.open", open, AtomicInteger::get)
@@ -67,7 +68,7 @@ final class MeteredListener implements ListenerMetrics {
         Route meters = route != null ? routes.getOrDefault(route, unrouted) : forwardProxied ? forwardProxy : unrouted;
         meters.count(status, CacheOutcome.of(cacheStatus));
         if (!tunnel) {
-            meters.latency.record(nanos, TimeUnit.NANOSECONDS);
+            meters.latency().record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -79,15 +80,28 @@ final class MeteredListener implements ListenerMetrics {
     private final class Route {
         final String name;
         final String upstream;
-        final Timer latency;
         final AtomicReferenceArray<Counter> counters =
                 new AtomicReferenceArray<>(StatusClass.LABELS.length * OUTCOMES);
+        private volatile Timer latency;
 
         Route(String name, String upstream) {
             this.name = name;
             this.upstream = upstream;
-            this.latency = metrics.latencyTimer(FerryMetrics.REQUEST_DURATION,
-                    "Time from a request's head to the end of its response", "listener", listener, "route", name);
+        }
+
+        Route withLatency() {
+            latency();
+            return this;
+        }
+
+        Timer latency() {
+            Timer timer = latency;
+            if (timer == null) {
+                timer = metrics.latencyTimer(FerryMetrics.REQUEST_DURATION,
+                        "Time from a request's head to the end of its response", "listener", listener, "route", name);
+                latency = timer;
+            }
+            return timer;
         }
 
         void count(int status, CacheOutcome outcome) {

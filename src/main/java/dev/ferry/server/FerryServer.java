@@ -257,8 +257,11 @@ public final class FerryServer implements AutoCloseable {
             return;
         }
         // Readiness first, so that /readyz answers 503 while the listeners stop and requests drain.
+        boolean wasReady = ready;
         ready = false;
-        log.info("shutting down: not ready; draining for at most {}", drainTimeout);
+        if (wasReady) {
+            log.info("shutting down: not ready; draining for at most {} ms", drainTimeout.toMillis());
+        }
         draining = true;
         listeners.values().forEach(channel -> channel.close().syncUninterruptibly());
         connections.channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(dev.ferry.http.DrainSignal.INSTANCE));
