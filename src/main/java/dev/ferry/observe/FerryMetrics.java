@@ -51,6 +51,8 @@ public final class FerryMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Open connections by listener name: the gauge reads one counter, however often a listener is rebuilt. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> openConnections = new ConcurrentHashMap<>();
 
     public FerryMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -112,14 +114,17 @@ public final class FerryMetrics implements AutoCloseable {
     }
 
     /**
-     * The handle for one listener.
+     * The handle for one listener. Asking again for the same listener (after a reload, say) gives a
+     * handle that counts on the same series.
      *
      * @param routeUpstreams each route of the listener and the upstream it sends to, in order
      */
     public ListenerMetrics listener(String listener, Map<String, String> routeUpstreams) {
-        return new MeteredListener(this, listener, routeUpstreams);
+        return new MeteredListener(this, listener, routeUpstreams,
+                openConnections.computeIfAbsent(listener, l -> new java.util.concurrent.atomic.AtomicInteger()));
     }
 
+    /** The handle for one upstream; the same series for the same name. */
     public UpstreamMetrics upstream(String upstream) {
         Counter retries = Counter.builder("ferry.upstream.retries")
                 .description("Requests sent again to another server after a failed attempt")
@@ -127,6 +132,7 @@ public final class FerryMetrics implements AutoCloseable {
         return retries::increment;
     }
 
+    /** The handle for one server of an upstream; the same series for the same names. */
     public ServerMetrics server(String upstream, String server) {
         return new MeteredServer(upstream, server);
     }

@@ -26,11 +26,13 @@ final class MeteredListener implements ListenerMetrics {
     private final Map<String, Route> routes = new HashMap<>();
     private final Route forwardProxy;
     private final Route unrouted;
-    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger open;
     private final Counter accepted;
     private final Counter refused;
 
-    MeteredListener(FerryMetrics metrics, String listener, Map<String, String> routeUpstreams) {
+    /** @param open the listener's open connections, shared by every handle of the listener's name */
+    MeteredListener(FerryMetrics metrics, String listener, Map<String, String> routeUpstreams, AtomicInteger open) {
+        this.open = open;
         this.metrics = metrics;
         this.listener = listener;
         // Configured routes show in the histogram from the start; the other two once they occur.

@@ -58,7 +58,7 @@ public final class FerryServer implements AutoCloseable {
     private final ConnectionTracker connections;
     private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
-    private Services services;
+    private volatile Services services;
     private final FerryMetrics metrics = new FerryMetrics();
     private AdminServer admin;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -96,6 +96,7 @@ public final class FerryServer implements AutoCloseable {
 
     private void bindAll() throws StartException {
         services = Services.build(config, transport, group, self::get, clock, metrics);
+        Instrumentation.bind(metrics.registry(), this);
         Gauge.builder("ferry.requests.in.flight", inFlight, InFlightLimit::current)
                 .description("Requests being served").register(metrics.registry());
         Gauge.builder("ferry.ready", this, s -> s.ready() ? 1 : 0)
@@ -209,6 +210,11 @@ public final class FerryServer implements AutoCloseable {
 
     public FerryConfig config() {
         return config;
+    }
+
+    /** The services serving now (null before they are built). */
+    Services services() {
+        return services;
     }
 
     /** The admin listener's address, when there is one. */

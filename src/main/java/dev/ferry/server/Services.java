@@ -64,8 +64,8 @@ final class Services implements AutoCloseable {
     }
 
     /**
-     * Builds every upstream (starting their health checks on {@code group}) and every cache, and
-     * registers their meters on {@code metrics}.
+     * Builds every upstream (starting their health checks on {@code group}) and every cache; what
+     * runs per request records on {@code metrics}.
      */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
                           Clock clock, FerryMetrics metrics) throws StartException {
@@ -79,7 +79,6 @@ final class Services implements AutoCloseable {
         for (UpstreamConfig upstream : config.upstreams().values()) {
             services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
         }
-        services.instrument();
         return services;
     }
 
@@ -108,15 +107,6 @@ final class Services implements AutoCloseable {
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
                 config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via());
         return new Upstream(config, servers, options, health, metrics.upstream(config.name()));
-    }
-
-    private void instrument() {
-        upstreams.values().forEach(upstream -> Instrumentation.upstream(metrics.registry(), upstream));
-        caches.values().forEach(interceptor -> Instrumentation.cache(metrics.registry(), interceptor.cache()));
-        rateLimits.values().forEach(limiter -> Instrumentation.rateLimit(metrics.registry(), limiter));
-        if (redis != null) {
-            Instrumentation.redis(metrics.registry(), redis);
-        }
     }
 
     Connector connector() {
@@ -166,6 +156,11 @@ final class Services implements AutoCloseable {
                 listener.trustedProxies())));
         cache.ifPresent(name -> interceptors.add(caches.get(name)));
         return interceptors;
+    }
+
+    /** The rate limits, by name. */
+    Map<String, RateLimiter> rateLimits() {
+        return rateLimits;
     }
 
     Optional<SharedRedis> redis() {
