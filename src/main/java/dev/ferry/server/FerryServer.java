@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.admin.AdminServer;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.ListenerConfig;
+import dev.ferry.config.RouteConfig;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
@@ -14,7 +15,6 @@ import dev.ferry.observe.AccessLog;
 import dev.ferry.observe.AsyncAccessLog;
 import dev.ferry.observe.FerryMetrics;
 import dev.ferry.observe.ListenerMetrics;
-import dev.ferry.config.RouteConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -218,8 +219,8 @@ public final class FerryServer implements AutoCloseable {
     }
 
     /** The admin listener's address, when there is one. */
-    public java.util.Optional<InetSocketAddress> adminAddress() {
-        return java.util.Optional.ofNullable(admin).map(AdminServer::address);
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(admin).map(AdminServer::address);
     }
 
     /** Every meter of this Ferry. */
