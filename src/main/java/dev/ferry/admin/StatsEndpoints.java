@@ -82,7 +82,8 @@ final class StatsEndpoints {
         json.writeNumberField("interval_seconds", 1);
         json.writeArrayFieldStart("time");
         for (StatsSampler.Interval interval : history) {
-            json.writeNumber(interval.timeMillis() / 1000.0);
+            // Seconds with milliseconds, written plainly (a double would come out as 1.7954E9).
+            json.writeNumber(java.math.BigDecimal.valueOf(interval.timeMillis(), 3));
         }
         json.writeEndArray();
         for (int i = 0; i < StatsSampler.CLASSES.length; i++) {
