@@ -57,11 +57,13 @@ public final class CacheInterceptor implements Interceptor {
                 String host = request.headers().get(HttpHeaderNames.HOST);
                 exchange.decorateResponse(sink -> new InvalidatingSink(sink, cache, scheme, host == null ? "" : host, key));
             }
+            exchange.cacheStatus("BYPASS");
             forward(exchange, chain, "method");
             return;
         }
         if (exchange.hasBody()) {
             // A GET's body is not part of the key, so it must not decide what is stored or served.
+            exchange.cacheStatus("BYPASS");
             forward(exchange, chain, "bypass");
             return;
         }
@@ -99,19 +101,19 @@ public final class CacheInterceptor implements Interceptor {
         if (!mustValidate && youngEnough) {
             long minFresh = requestCc.seconds("min-fresh");
             if (fresh && (minFresh < 0 || lifetime - age >= minFresh * 1000)) {
-                return serve(exchange, stored, now, hitStatus(exchange, collapsed));
+                return serve(exchange, stored, now, hitStatus(exchange, collapsed), "HIT");
             }
             if (!fresh && !RevalidationSink.forbidsStale(cc)) {
                 if (requestCc.has("max-stale") && (!requestCc.hasArgument("max-stale")
                         || age - lifetime <= Math.max(0, requestCc.seconds("max-stale")) * 1000)) {
                     cache.countStale();
-                    return serve(exchange, stored, now, hitStatus(exchange, collapsed).detail("max-stale"));
+                    return serve(exchange, stored, now, hitStatus(exchange, collapsed).detail("max-stale"), "STALE");
                 }
                 long window = cc.seconds("stale-while-revalidate");
                 if (window >= 0 && age - lifetime <= window * 1000) {
                     cache.countStale();
                     if (serve(exchange, stored, now, hitStatus(exchange, collapsed).fwd("stale")
-                            .detail("stale-while-revalidate"))) {
+                            .detail("stale-while-revalidate"), "STALE")) {
                         refreshInBackground(exchange, chain, key, stored);
                         return true;
                     }
@@ -132,8 +134,9 @@ public final class CacheInterceptor implements Interceptor {
         return collapsed ? status.collapsed() : status;
     }
 
-    private boolean serve(Exchange exchange, StoredResponse stored, long now, CacheStatus status) {
-        exchange.cacheStatus("HIT");
+    /** @param outcome {@code HIT} or {@code STALE}, for the access log and metrics */
+    private boolean serve(Exchange exchange, StoredResponse stored, long now, CacheStatus status, String outcome) {
+        exchange.cacheStatus(outcome);
         if (HitResponse.send(exchange.response(), exchange.request().method(), exchange.request().headers(),
                 stored, now, status)) {
             cache.countHit();

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ferry demo}: demo origins and Ferry in front of them, in one command, no config file. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run two demo origins, a load-balancing reverse proxy and a forward proxy in front of them.")
+        description = "Run two demo origins, a load-balancing reverse proxy and a forward proxy in front of them, "
+                + "and the admin listener with the live dashboard.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "reverse proxy port (default: ${DEFAULT-VALUE})")
@@ -24,6 +25,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--proxy-port", defaultValue = "3128", description = "forward proxy port (default: ${DEFAULT-VALUE})")
     private int proxyPort;
+
+    @Option(names = "--admin-port", defaultValue = "9901",
+            description = "admin listener port: dashboard, /metrics, admin API (default: ${DEFAULT-VALUE})")
+    private int adminPort;
 
     @Spec
     private CommandSpec spec;
@@ -36,6 +41,7 @@ final class DemoCommand implements Callable<Integer> {
             String yaml = template()
                     .replace("@PORT@", Integer.toString(port))
                     .replace("@PROXY_PORT@", Integer.toString(proxyPort))
+                    .replace("@ADMIN_PORT@", Integer.toString(adminPort))
                     .replace("@ORIGIN_A@", Integer.toString(a.port()))
                     .replace("@ORIGIN_B@", Integer.toString(b.port()));
             FerryConfig config = ConfigLoader.parse(yaml, "demo.yaml");
@@ -45,7 +51,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "  forward proxy  127.0.0.1:%d          (try: curl -x http://127.0.0.1:%d %s/small)%n"
                     + "  endpoints      /small /large /echo /bytes/{n} /delay/{ms} /status/{code} /ws%n"
                     + "                 (/small, /medium, /large are cacheable; ?cache=<Cache-Control> on any path)%n"
-                    + "Ctrl-C stops it.%n", port, a.baseUrl(), b.baseUrl(), proxyPort, proxyPort, a.baseUrl());
+                    + "  dashboard      http://127.0.0.1:%d/   (metrics: /metrics, API: /api/stats, /api/upstreams)%n"
+                    + "Ctrl-C stops it.%n", port, a.baseUrl(), b.baseUrl(), proxyPort, proxyPort, a.baseUrl(), adminPort);
             out.flush();
             return Serving.serve(config, spec.commandLine().getErr());
         } catch (ConfigException e) {

@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * Binds the top level of the file: {@code server}, {@code listeners}, {@code upstreams},
- * {@code caches}, {@code rate_limits}, {@code redis}, {@code limits}, {@code access_log}.
+ * {@code caches}, {@code rate_limits}, {@code redis}, {@code limits}, {@code access_log}, {@code admin}.
  */
 final class ConfigBinder {
 
     static final List<String> KEYS = List.of("server", "listeners", "upstreams", "caches", "rate_limits", "redis",
-            "limits", "access_log");
+            "limits", "access_log", "admin");
     static final List<String> SERVER_KEYS = List.of("workers", "drain_timeout", "via", "transport");
     static final List<String> LIMITS_KEYS = List.of(
             "max_connections", "max_requests_in_flight", "max_header_size", "header_timeout", "idle_timeout");
@@ -85,12 +85,31 @@ final class ConfigBinder {
         References references = new References(upstreamNames, cacheNames, limitNames);
         List<ListenerConfig> listeners = s.required("listeners", new ListenerBinder(references)::bindAll)
                 .orElse(List.of());
+        Optional<AdminConfig> admin = s.optional("admin", AdminBinder::bind);
+        admin.ifPresent(a -> checkAdminBind(s, a, listeners));
 
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new FerryConfig(problems.source(), server, listeners, upstreams, caches, rateLimits,
-                redis, limits, accessLog));
+                redis, limits, accessLog, admin));
+    }
+
+    /** The admin listener cannot share an address with a proxy listener (port 0 always gets its own). */
+    private static void checkAdminBind(Section s, AdminConfig admin, List<ListenerConfig> listeners) {
+        if (admin.bind().port() == 0) {
+            return;
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i).bind().equals(admin.bind())) {
+                int index = i;
+                s.get("admin").flatMap(Value::map).flatMap(a -> a.get("bind"))
+                        .ifPresentOrElse(v -> v.error("duplicate of listeners[" + index + "].bind (" + admin.bind() + ")"),
+                                () -> s.get("admin").ifPresent(v -> v.error("the default admin bind " + admin.bind()
+                                        + " is taken by listeners[" + index + "]; set admin.bind")));
+                return;
+            }
+        }
     }
 
     private static Optional<ServerSettings> server(Value value) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param redis where shared caches and rate limits live, if anything is shared
  * @param limits admission limits shared by every listener
  * @param accessLog empty when access logging is off
+ * @param admin the admin listener, empty when there is none
  */
 public record FerryConfig(
         String source,
@@ -32,7 +33,8 @@ public record FerryConfig(
         Map<String, RateLimitConfig> rateLimits,
         Optional<RedisConfig> redis,
         Limits limits,
-        Optional<AccessLogConfig> accessLog) {
+        Optional<AccessLogConfig> accessLog,
+        Optional<AdminConfig> admin) {
 
     public FerryConfig {
         requireNonNull(source, "source");
@@ -49,5 +51,6 @@ public record FerryConfig(
         requireNonNull(redis, "redis");
         requireNonNull(limits, "limits");
         requireNonNull(accessLog, "accessLog");
+        requireNonNull(admin, "admin");
     }
 }

@@ -49,6 +49,7 @@ public final class ServerHealth {
     private volatile long ejectedUntil;
     private long returnedAt;
     private int ejectionCount;
+    private final java.util.concurrent.atomic.AtomicLong ejectionsTotal = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean draining;
 
     private volatile HealthState state = HealthState.HEALTHY;
@@ -162,6 +163,7 @@ public final class ServerHealth {
             ejectionCount = 0;
         }
         ejectionCount++;
+        ejectionsTotal.incrementAndGet();
         ejected = true;
         ejectedUntil = now + ejection * Math.min(ejectionCount, MAX_EJECTION_MULTIPLIER);
         failuresInARow.set(0);
@@ -197,7 +199,12 @@ public final class ServerHealth {
     /** A snapshot for the admin API. */
     public ServerStatus status() {
         available();
-        return new ServerStatus(server, state, since, lastError, ejectionCount, trafficShare());
+        return new ServerStatus(server, state, since, lastError, ejectionsTotal.get(), trafficShare());
+    }
+
+    /** How many times passive checks ejected the server since start. */
+    public long ejections() {
+        return ejectionsTotal.get();
     }
 
     public HealthState state() {

@@ -12,6 +12,6 @@ import java.time.Instant;
  * @param ejections how many times passive checks ejected it
  * @param trafficShare share of its weight it gets now (below 1 during slow start)
  */
-public record ServerStatus(String server, HealthState state, Instant since, String lastError, int ejections,
+public record ServerStatus(String server, HealthState state, Instant since, String lastError, long ejections,
                            double trafficShare) {
 }

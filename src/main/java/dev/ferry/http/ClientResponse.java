@@ -24,6 +24,7 @@ final class ClientResponse implements ResponseSink {
     private final Exchange exchange;
     private boolean headSent;
     private boolean keepAlive;
+    private boolean tunnel;
     private int status;
     private long bytesOut;
 
@@ -146,7 +147,13 @@ final class ClientResponse implements ResponseSink {
         bytesOut += n;
     }
 
+    /** Whether the exchange became a tunnel (CONNECT, WebSocket). */
+    boolean tunnel() {
+        return tunnel;
+    }
+
     void markTunnel(int tunnelStatus) {
+        tunnel = true;
         headSent = true;
         status = tunnelStatus;
         keepAlive = false;

@@ -59,6 +59,7 @@ public final class Exchange {
     private String upstream;
     private String cacheStatus;
     private String route;
+    private boolean forwardProxied;
 
     Exchange(Connection frontend, HttpRequest request, boolean hasBody, boolean clientKeepAlive) {
         this.frontend = frontend;
@@ -247,6 +248,15 @@ public final class Exchange {
 
     public void route(String name) {
         this.route = name;
+    }
+
+    /** The listener's forward proxy takes this request (for metrics: it has no route). */
+    public void forwardProxied() {
+        this.forwardProxied = true;
+    }
+
+    boolean isForwardProxied() {
+        return forwardProxied;
     }
 
     public boolean finished() {

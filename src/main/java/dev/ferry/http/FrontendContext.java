@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ferry.config.Limits;
 import dev.ferry.observe.AccessLog;
+import dev.ferry.observe.ListenerMetrics;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
  * @param via pseudonym for {@code Via}
  * @param draining true once a graceful shutdown began: responses then close their connection
  * @param scheme {@code https} on a listener that terminates TLS, else {@code http}
+ * @param metrics where the listener's requests are counted
  */
 public record FrontendContext(
         String listener,
@@ -26,7 +28,8 @@ public record FrontendContext(
         Limits limits,
         String via,
         BooleanSupplier draining,
-        String scheme) {
+        String scheme,
+        ListenerMetrics metrics) {
 
     public FrontendContext {
         requireNonNull(listener, "listener");
@@ -37,11 +40,12 @@ public record FrontendContext(
         requireNonNull(via, "via");
         requireNonNull(draining, "draining");
         requireNonNull(scheme, "scheme");
+        requireNonNull(metrics, "metrics");
     }
 
     /** A plain-HTTP listener's context. */
     public FrontendContext(String listener, RequestHandler handler, InFlightLimit inFlight, AccessLog accessLog,
-                           Limits limits, String via, BooleanSupplier draining) {
-        this(listener, handler, inFlight, accessLog, limits, via, draining, "http");
+                           Limits limits, String via, BooleanSupplier draining, ListenerMetrics metrics) {
+        this(listener, handler, inFlight, accessLog, limits, via, draining, "http", metrics);
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle keep-alive connections, kept per event loop and per destination. Each event loop owns its
@@ -24,6 +25,8 @@ public final class ConnectionPool {
 
     private final int maxIdle;
     private final long idleTimeoutNanos;
+    /** Idle connections over every event loop, for metrics (each loop's own sets are not readable elsewhere). */
+    private final LongAdder idleTotal = new LongAdder();
     private final FastThreadLocal<LoopPool> loops = new FastThreadLocal<>() {
         @Override
         protected LoopPool initialValue() {
@@ -45,6 +48,7 @@ public final class ConnectionPool {
         long now = System.nanoTime();
         Idle entry;
         while ((entry = idle.pollLast()) != null) {
+            idleTotal.decrement();
             if (entry.channel.isActive() && now - entry.since < entry.maxIdle) {
                 return entry.channel;
             }
@@ -74,7 +78,13 @@ public final class ConnectionPool {
         }
         long limit = maxIdleNanos > 0 ? Math.min(maxIdleNanos, idleTimeoutNanos) : idleTimeoutNanos;
         idle.addLast(new Idle(channel, System.nanoTime(), limit));
+        idleTotal.increment();
         pool.scheduleSweep(channel.eventLoop());
+    }
+
+    /** Idle connections kept now, over every event loop. */
+    public long idleTotal() {
+        return idleTotal.sum();
     }
 
     /** Idle connections of the calling event loop, for tests and stats. */
@@ -110,6 +120,7 @@ public final class ConnectionPool {
                 while ((entry = queue.peekFirst()) != null
                         && (now - entry.since >= entry.maxIdle || !entry.channel.isActive())) {
                     queue.pollFirst();
+                    idleTotal.decrement();
                     entry.channel.close();
                 }
                 if (queue.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.ferry.Ticker;
 import dev.ferry.config.RateLimitConfig;
 import dev.ferry.redis.SharedRedis;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +18,8 @@ public final class RateLimiter {
     private final LocalLimiter local;
     private final SharedLimiter shared;
     private final SharedRedis redis;
+    private final LongAdder limited = new LongAdder();
+    private final LongAdder unavailable = new LongAdder();
 
     /** @param redis null unless the limit is shared */
     public RateLimiter(RateLimitConfig config, SharedRedis redis, Ticker ticker) {
@@ -34,11 +37,28 @@ public final class RateLimiter {
     /** Decides for {@code key} and hands the decision to {@code then} on {@code loop}. */
     public void decide(String key, EventExecutor loop, Consumer<Decision> then) {
         if (shared == null || !redis.usable()) {
-            then.accept(fallback(key));
+            then.accept(counted(fallback(key)));
             return;
         }
         shared.decide(key).whenComplete((decision, failure) -> loop.execute(() ->
-                then.accept(failure == null ? decision : fallback(key))));
+                then.accept(counted(failure == null ? decision : fallback(key)))));
+    }
+
+    private Decision counted(Decision decision) {
+        if (!decision.allowed()) {
+            (decision.undecided() ? unavailable : limited).increment();
+        }
+        return decision;
+    }
+
+    /** Requests refused for being over the limit. */
+    public long limited() {
+        return limited.sum();
+    }
+
+    /** Requests refused because a fail-closed shared limit could not be checked. */
+    public long unavailable() {
+        return unavailable.sum();
     }
 
     private Decision fallback(String key) {

@@ -1,7 +1,9 @@
 package dev.ferry.server;
 
+import dev.ferry.admin.AdminServer;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.ListenerConfig;
+import dev.ferry.config.RouteConfig;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.http.FrontendContext;
 import dev.ferry.http.HttpFrontend;
@@ -17,6 +19,9 @@ import dev.ferry.tcp.TcpProxy;
 import dev.ferry.upstream.Upstream;
 import dev.ferry.observe.AccessLog;
 import dev.ferry.observe.AsyncAccessLog;
+import dev.ferry.observe.FerryMetrics;
+import dev.ferry.observe.ListenerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -34,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Ferry: its event loops, its listeners and what they share. {@link #start} binds every
- * listener or none; {@link #shutdown} stops accepting, lets requests in flight finish within the
- * drain timeout, then closes everything.
+ * listener (and the admin listener, when configured) or none; {@link #shutdown} turns unready,
+ * stops accepting, lets requests in flight finish within the drain timeout, then closes everything.
  */
 public final class FerryServer implements AutoCloseable {
 
@@ -60,10 +66,13 @@ public final class FerryServer implements AutoCloseable {
     private final ConnectionTracker connections;
     private final AtomicReference<SelfAddresses> self = new AtomicReference<>();
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
-    private Services services;
+    private volatile Services services;
     private TlsContexts tls = TlsContexts.none();
+    private final FerryMetrics metrics = new FerryMetrics();
+    private AdminServer admin;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
+    private volatile boolean ready;
 
     private final Clock clock;
 
@@ -100,7 +109,12 @@ public final class FerryServer implements AutoCloseable {
         } catch (TlsException e) {
             throw new StartException(e.getMessage(), e);
         }
-        services = Services.build(config, transport, group, self::get, clock, tls);
+        services = Services.build(config, transport, group, self::get, clock, tls, metrics);
+        Instrumentation.bind(metrics.registry(), this);
+        Gauge.builder("ferry.requests.in.flight", inFlight, InFlightLimit::current)
+                .description("Requests being served").register(metrics.registry());
+        Gauge.builder("ferry.ready", this, s -> s.ready() ? 1 : 0)
+                .description("1 while Ferry takes traffic, 0 once shutdown has begun").register(metrics.registry());
         List<InetSocketAddress> bound = new ArrayList<>();
         for (int i = 0; i < config.listeners().size(); i++) {
             ListenerConfig listener = config.listeners().get(i);
@@ -126,11 +140,20 @@ public final class FerryServer implements AutoCloseable {
             }
         }
         self.set(SelfAddresses.of(bound));
+        if (config.admin().isPresent()) {
+            try {
+                admin = AdminServer.start(this, config.admin().get(), group, transport.serverChannel());
+            } catch (Exception e) {
+                throw new StartException("admin.bind: cannot bind " + config.admin().get().bind() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         listeners.forEach((name, channel) -> {
             channel.config().setAutoRead(true);
             log.info("listener {} on {} ({}{})", name, channel.localAddress(), transport.name().toLowerCase(),
                     tls.listener(name).isPresent() ? ", TLS by " + TlsPolicy.engine() : "");
         });
+        ready = true;
     }
 
     /**
@@ -140,8 +163,13 @@ public final class FerryServer implements AutoCloseable {
      */
     private ChannelInitializer<SocketChannel> initializer(ListenerConfig listener) {
         boolean http = listener.protocol() == ListenerConfig.Protocol.HTTP;
+        Map<String, String> routeUpstreams = new LinkedHashMap<>();
+        for (RouteConfig route : listener.routes()) {
+            routeUpstreams.put(route.name(), route.upstream());
+        }
+        ListenerMetrics listenerMetrics = metrics.listener(listener.name(), routeUpstreams);
         FrontendContext context = http ? new FrontendContext(listener.name(), services.handlerFor(listener), inFlight,
-                accessLog, config.limits(), config.server().via(), () -> draining, listener.scheme()) : null;
+                accessLog, config.limits(), config.server().via(), () -> draining, listener.scheme(), listenerMetrics) : null;
         ServerTls serverTls = tls.listener(listener.name()).orElse(null);
         Duration drain = config.server().drainTimeout();
         // What a TLS connection speaks after the handshake, by ALPN protocol (see TlsContexts.alpn).
@@ -157,6 +185,7 @@ public final class FerryServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (!connections.tryOpen(ch)) {
+                    listenerMetrics.connectionRefused();
                     if (http && serverTls == null) {
                         ch.writeAndFlush(Unpooled.wrappedBuffer(TOO_MANY_CONNECTIONS))
                                 .addListener(ChannelFutureListener.CLOSE);
@@ -165,6 +194,8 @@ public final class FerryServer implements AutoCloseable {
                     }
                     return;
                 }
+                listenerMetrics.connectionOpened();
+                ch.closeFuture().addListener(f -> listenerMetrics.connectionClosed());
                 if (listener.proxyProtocol()) {
                     ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(listener.trustedProxies()));
                 }
@@ -219,6 +250,38 @@ public final class FerryServer implements AutoCloseable {
         return tls.listener(listener).map(ServerTls::handshakeFailures).orElse(0L);
     }
 
+    /** The services serving now (null before they are built). */
+    Services services() {
+        return services;
+    }
+
+    /** The admin listener's address, when there is one. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(admin).map(AdminServer::address);
+    }
+
+    /** Every meter of this Ferry. */
+    public FerryMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Whether Ferry takes traffic: true once every listener is bound, false from the moment a
+     * shutdown begins (before listeners stop), so load balancers stop sending first.
+     */
+    public boolean ready() {
+        return ready;
+    }
+
+    /**
+     * Re-reads the config file and applies it without dropping connections.
+     *
+     * <p>Not available in this build: always refused, the running config kept.
+     */
+    public ReloadResult reload() {
+        return new ReloadResult(false, List.of("reload is not available"));
+    }
+
     /** Client connections open now. */
     public int openConnections() {
         return connections.open();
@@ -237,6 +300,12 @@ public final class FerryServer implements AutoCloseable {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
+        // Readiness first, so that /readyz answers 503 while the listeners stop and requests drain.
+        boolean wasReady = ready;
+        ready = false;
+        if (wasReady) {
+            log.info("shutting down: not ready; draining for at most {} ms", drainTimeout.toMillis());
+        }
         draining = true;
         listeners.values().forEach(channel -> channel.close().syncUninterruptibly());
         connections.channels().forEach(ch -> ch.pipeline().fireUserEventTriggered(dev.ferry.http.DrainSignal.INSTANCE));
@@ -248,11 +317,15 @@ public final class FerryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connections.channels().close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (admin != null) {
+            admin.close();
+        }
         if (services != null) {
             services.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         accessLog.close();
+        metrics.close();
     }
 
     /** Shuts down with the configured drain timeout. */

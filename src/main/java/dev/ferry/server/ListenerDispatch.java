@@ -70,6 +70,7 @@ final class ListenerDispatch implements RequestHandler {
                 || (request.uri().charAt(0) != '/' && !request.uri().equals("*"));
         if (proxyForm) {
             if (forward != null) {
+                exchange.forwardProxied();
                 forward.handle(exchange);
             } else if (routes != null && toOriginForm(request)) {
                 routes.handle(exchange);

@@ -18,6 +18,7 @@ import dev.ferry.redis.SharedRedis;
 import dev.ferry.forward.SelfAddresses;
 import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.RequestHandler;
+import dev.ferry.observe.FerryMetrics;
 import dev.ferry.pool.ConnectionPool;
 import dev.ferry.route.Route;
 import dev.ferry.route.Router;
@@ -50,6 +51,7 @@ final class Services implements AutoCloseable {
     private final Transport transport;
     private final Supplier<SelfAddresses> self;
     private final Clock clock;
+    private final FerryMetrics metrics;
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
     private final Map<String, CacheInterceptor> caches = new LinkedHashMap<>();
     private final Map<String, RateLimiter> rateLimits = new LinkedHashMap<>();
@@ -57,7 +59,9 @@ final class Services implements AutoCloseable {
     private TlsContexts tls = TlsContexts.none();
     private final List<ForwardProxy> forwardProxies = new ArrayList<>();
 
-    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self, Clock clock) {
+    private Services(FerryConfig config, Transport transport, Supplier<SelfAddresses> self, Clock clock,
+                     FerryMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.transport = transport;
@@ -65,10 +69,13 @@ final class Services implements AutoCloseable {
         this.self = self;
     }
 
-    /** Builds every upstream (starting their health checks on {@code group}) and every cache. */
+    /**
+     * Builds every upstream (starting their health checks on {@code group}) and every cache; what
+     * runs per request records on {@code metrics}.
+     */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
-                          Clock clock, TlsContexts tls) throws StartException {
-        Services services = new Services(config, transport, self, clock);
+                          Clock clock, TlsContexts tls, FerryMetrics metrics) throws StartException {
+        Services services = new Services(config, transport, self, clock, metrics);
         services.tls = tls;
         services.redis = config.redis().map(SharedRedis::start).orElse(null);
         config.caches().forEach((name, cache) ->
@@ -99,16 +106,16 @@ final class Services implements AutoCloseable {
             }
             InetSocketAddress socketAddress = new InetSocketAddress(address, server.address().port());
             ClientTls serverTls = server.tls() ? upstreamTls : null;
-            Server live = new Server(socketAddress, server.weight(), server.maxConnections(),
-                    health.newServer(socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort()),
-                    serverTls);
+            String id = socketAddress.getAddress().getHostAddress() + ":" + socketAddress.getPort();
+            Server live = new Server(socketAddress, server.weight(), server.maxConnections(), health.newServer(id),
+                    serverTls, metrics.server(config.name(), id));
             servers.add(live);
             watched.add(new UpstreamHealth.Watched(socketAddress, live.health(), serverTls));
         }
         health.start(watched, group, transport.socketChannel());
         CallOptions options = new CallOptions(connector, new ConnectionPool(config.pool()), config.timeouts(),
                 config.pool().maxRequests(), config.retries().maxReplayBody(), this.config.server().via(), clock);
-        return new Upstream(config, servers, options, health);
+        return new Upstream(config, servers, options, health, metrics.upstream(config.name()));
     }
 
     Connector connector() {
@@ -158,6 +165,11 @@ final class Services implements AutoCloseable {
                 listener.trustedProxies())));
         cache.ifPresent(name -> interceptors.add(caches.get(name)));
         return interceptors;
+    }
+
+    /** The rate limits, by name. */
+    Map<String, RateLimiter> rateLimits() {
+        return rateLimits;
     }
 
     Optional<SharedRedis> redis() {

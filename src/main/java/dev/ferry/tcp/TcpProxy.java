@@ -130,7 +130,9 @@ public final class TcpProxy extends ChannelInboundHandlerAdapter {
                         chosen.release();
                     } else if (!future.isSuccess()) {
                         chosen.release();
-                        chosen.health().requestFailed(UpstreamFailure.ofConnect(future.cause()).reason());
+                        UpstreamFailure failure = UpstreamFailure.ofConnect(future.cause());
+                        chosen.health().requestFailed(failure.reason());
+                        chosen.metrics().failed(failure.label());
                         selection.tried(chosen);
                         connectNext();
                     } else {

@@ -58,6 +58,7 @@ final class ProxyCall {
     private final Runnable onResponseTimeout = () -> fail(UpstreamFailure.RESPONSE_TIMEOUT);
     private final Runnable onIdleTimeout = () -> fail(UpstreamFailure.IDLE_TIMEOUT);
 
+    private long startNanos;
     private Channel channel;
     private UpstreamConnection connection;
     private boolean done;
@@ -89,6 +90,7 @@ final class ProxyCall {
     }
 
     void start() {
+        startNanos = System.nanoTime();
         // A connection that began with a PROXY header speaks for one client only, so it is never shared.
         Channel pooled = freshConnection || proxyHeader != null ? null : options.pool().poll(server.address());
         if (pooled != null) {
@@ -183,6 +185,7 @@ final class ProxyCall {
             }
             return;
         }
+        server.metrics().responded(code, System.nanoTime() - startNanos);
         if (listener.onResponseStatus(code)) {
             fail(UpstreamFailure.ERROR_STATUS);
             return;

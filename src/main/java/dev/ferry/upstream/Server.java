@@ -3,6 +3,7 @@ package dev.ferry.upstream;
 import dev.ferry.balance.Endpoint;
 import dev.ferry.health.ServerHealth;
 import dev.ferry.tls.ClientTls;
+import dev.ferry.observe.ServerMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,20 +19,25 @@ public final class Server implements Endpoint {
     private final int maxConnections;
     private final ServerHealth health;
     private final ClientTls tls;
+    private final ServerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param maxConnections requests in flight allowed at once; 0 means no limit
      */
     public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health) {
-        this(address, weight, maxConnections, health, null);
+        this(address, weight, maxConnections, health, null, ServerMetrics.NONE);
     }
 
     /**
+     * @param maxConnections requests in flight allowed at once; 0 means no limit
      * @param tls how to speak TLS to it, or null for plain HTTP; SNI and verification use the host
      *     {@code address} was created with
+     * @param metrics where its latency, responses and failures are recorded
      */
-    public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health, ClientTls tls) {
+    public Server(InetSocketAddress address, int weight, int maxConnections, ServerHealth health, ClientTls tls,
+                  ServerMetrics metrics) {
+        this.metrics = metrics;
         this.address = address;
         this.tls = tls;
         this.id = address.getAddress().getHostAddress() + ":" + address.getPort();
@@ -52,6 +58,10 @@ public final class Server implements Endpoint {
 
     public ServerHealth health() {
         return health;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public InetSocketAddress address() {

@@ -10,6 +10,7 @@ import dev.ferry.config.UpstreamConfig;
 import dev.ferry.health.ServerStatus;
 import dev.ferry.health.UpstreamHealth;
 import dev.ferry.http.Exchange;
+import dev.ferry.observe.UpstreamMetrics;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -34,11 +35,24 @@ public final class Upstream {
     private final Optional<String> host;
     private final UpstreamHealth health;
     private final Optional<UpstreamConfig.ProxyProtocol> proxyProtocol;
+    private final UpstreamMetrics metrics;
+    private final UpstreamConfig.Balance balance;
 
     /**
      * @param servers each with a {@code ServerHealth} from {@code health}
      */
     public Upstream(UpstreamConfig config, List<Server> servers, CallOptions options, UpstreamHealth health) {
+        this(config, servers, options, health, UpstreamMetrics.NONE);
+    }
+
+    /**
+     * @param servers each with a {@code ServerHealth} from {@code health}
+     * @param metrics where retries are counted
+     */
+    public Upstream(UpstreamConfig config, List<Server> servers, CallOptions options, UpstreamHealth health,
+                    UpstreamMetrics metrics) {
+        this.metrics = metrics;
+        this.balance = config.balance();
         this.name = config.name();
         this.servers = List.copyOf(servers);
         // Slow start works through weights, so plain round robin becomes its weighted form (equal weights).
@@ -72,6 +86,8 @@ public final class Upstream {
         this.host = Optional.empty();
         this.health = null;
         this.proxyProtocol = Optional.empty();
+        this.metrics = UpstreamMetrics.NONE;
+        this.balance = UpstreamConfig.Balance.ROUND_ROBIN;
     }
 
     private static Balancer<Server> balancerFor(UpstreamConfig.Balance balance) {
@@ -90,6 +106,15 @@ public final class Upstream {
 
     public List<Server> servers() {
         return servers;
+    }
+
+    /** The balancing strategy configured. */
+    public UpstreamConfig.Balance balance() {
+        return balance;
+    }
+
+    UpstreamMetrics metrics() {
+        return metrics;
     }
 
     public CallOptions options() {

@@ -27,6 +27,7 @@ public enum UpstreamFailure {
 
     private final HttpResponseStatus status;
     private final String reason;
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
     UpstreamFailure(HttpResponseStatus status, String reason) {
         this.status = status;
@@ -39,6 +40,11 @@ public enum UpstreamFailure {
 
     public String reason() {
         return reason;
+    }
+
+    /** The {@code reason} label of {@code ferry_upstream_failures_total}: {@code connect_refused}, ... */
+    public String label() {
+        return label;
     }
 
     /** Whether the request never reached the server, so any request may be sent elsewhere. */

@@ -139,6 +139,9 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         attempts++;
         attemptHoldsToken = tokenReserved;
         tokenReserved = false;
+        if (attemptHoldsToken) {
+            upstream.metrics().retried();
+        }
         HAProxyMessage proxyHeader = upstream.proxyProtocol().map(version -> ProxyHeaders.of(version,
                 exchange.clientAddress(), (InetSocketAddress) exchange.channel().localAddress())).orElse(null);
         call = new ProxyCall(exchange, request, chosen, options, body, this, freshConnection, upgrade, proxyHeader);
@@ -178,6 +181,9 @@ public final class UpstreamRequest implements ProxyCall.Listener {
         releaseAttemptToken();
         if (!staleConnection && failure != UpstreamFailure.ERROR_STATUS) {
             server.health().requestFailed(failure.reason());
+        }
+        if (failure != UpstreamFailure.ERROR_STATUS) {
+            server.metrics().failed(failure.label());
         }
         if (done) {
             return;

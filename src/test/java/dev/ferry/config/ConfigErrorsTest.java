@@ -53,7 +53,7 @@ class ConfigErrorsTest {
             limits:
               max_header_size: 512
               header_timeout: 10
-            admin: {}
+            admin: { tokn: x }
             """;
 
     @Test
@@ -90,7 +90,7 @@ class ConfigErrorsTest {
                 tuple(40, "upstreams.web.servers"),
                 tuple(42, "limits.max_header_size"),
                 tuple(43, "limits.header_timeout"),
-                tuple(44, ""));
+                tuple(44, "admin"));
         assertThat(errors).extracting(ConfigError::toString).contains(
                 "ferry.yaml:1: server.drain_timeout: '30' needs a unit: ms, s, m, h or d",
                 "ferry.yaml:4: listeners[0]: unknown key 'bnd' (expected one of: name, bind, protocol, "
@@ -113,8 +113,7 @@ class ConfigErrorsTest {
                 "ferry.yaml:40: upstreams.web.servers: must list at least one server",
                 "ferry.yaml:42: limits.max_header_size: must be between 1KiB and 1MiB, got 512B",
                 "ferry.yaml:43: limits.header_timeout: '10' needs a unit: ms, s, m, h or d",
-                "ferry.yaml:44: unknown key 'admin' (expected one of: server, listeners, upstreams, caches, "
-                        + "rate_limits, redis, limits, access_log)");
+                "ferry.yaml:44: admin: unknown key 'tokn' (expected one of: bind, token)");
     }
 
     @Test
@@ -235,8 +234,8 @@ class ConfigErrorsTest {
     @Test
     void topLevelMustBeAMapping() {
         assertThat(errors("- a\n- b\n", "ferry.yaml")).extracting(ConfigError::message).containsExactly(
-                "expected a mapping of sections (server, listeners, upstreams, caches, rate_limits, redis, limits, access_log) "
-                        + "at the top level");
+                "expected a mapping of sections (server, listeners, upstreams, caches, rate_limits, redis, limits, access_log, "
+                        + "admin) at the top level");
     }
 
     @Test
