@@ -1,6 +1,7 @@
 package dev.ferry.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.demo.DemoOrigin;
 import dev.ferry.testing.RawHttp2;
@@ -32,7 +33,7 @@ class ConnectionLifetimeTest {
             int port = ferry.port("edge");
             try (RawHttp2 client = new RawHttp2(port)) {
                 client.headers(1, RawHttp2.request("GET", "/delay/1000", port), true);
-                Thread.sleep(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> origin.requestsReceived() == 1);
                 CompletableFuture<Void> shutdown = CompletableFuture.runAsync(
                         () -> ferry.server().shutdown(Duration.ofSeconds(10)));
 

@@ -1,6 +1,7 @@
 package dev.ferry.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.demo.DemoOrigin;
 import dev.ferry.testing.RawHttp2;
@@ -110,8 +111,7 @@ class FloodDefenceTest {
             // Cut off after about max_resets resets, not after thousands.
             assertThat(sent).isLessThan(MAX_RESETS * 20);
             int before = bystander.served();
-            Thread.sleep(300);
-            assertThat(bystander.served()).isGreaterThan(before);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bystander.served() > before);
         }
     }
 
@@ -135,8 +135,7 @@ class FloodDefenceTest {
             assertThat(attacker.awaitClosed(Duration.ofSeconds(5))).isTrue();
             assertThat(sent).isLessThan(10_000);
             int before = bystander.served();
-            Thread.sleep(300);
-            assertThat(bystander.served()).isGreaterThan(before);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bystander.served() > before);
         }
     }
 
@@ -162,11 +161,11 @@ class FloodDefenceTest {
             assertThat(goAway.errorCode()).isIn(Http2Error.ENHANCE_YOUR_CALM.code(), Http2Error.PROTOCOL_ERROR.code(),
                     Http2Error.COMPRESSION_ERROR.code());
             assertThat(attacker.awaitClosed(Duration.ofSeconds(5))).isTrue();
-            // The header block is bounded by max_header_list_size (16 KiB by default), not by the attacker.
-            assertThat(bytes).isLessThan(1024 * 1024);
+            // Cut off at max_header_list_size (16 KiB by default): what the attacker got written before it
+            // saw the GOAWAY is that plus the loopback socket buffers, never the gigabyte it tried.
+            assertThat(bytes).isLessThan(16L << 20);
             int before = bystander.served();
-            Thread.sleep(300);
-            assertThat(bystander.served()).isGreaterThan(before);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bystander.served() > before);
         }
     }
 
