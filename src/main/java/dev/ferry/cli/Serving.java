@@ -18,6 +18,14 @@ final class Serving {
         // Handlers first: a signal that arrives while the listeners bind is kept, and honoured right after.
         CountDownLatch terminate = new CountDownLatch(1);
         Signals.onTermination(terminate::countDown);
+        java.util.concurrent.atomic.AtomicReference<FerryServer> running = new java.util.concurrent.atomic.AtomicReference<>();
+        // Reloads read the file again; the server logs what it did (or every reason it refused).
+        Signals.onHangup(() -> {
+            FerryServer current = running.get();
+            if (current != null) {
+                current.reload();
+            }
+        });
         FerryServer server;
         try {
             server = FerryServer.start(config);
@@ -26,6 +34,7 @@ final class Serving {
             err.flush();
             return 1;
         }
+        running.set(server);
         try {
             terminate.await();
         } catch (InterruptedException e) {

@@ -75,16 +75,42 @@ final class Services implements AutoCloseable {
      */
     static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
                           Clock clock, TlsContexts tls, FerryMetrics metrics) throws StartException {
+        return build(config, transport, group, self, clock, tls, metrics, null);
+    }
+
+    /**
+     * As {@link #build(FerryConfig, Transport, EventLoopGroup, Supplier, Clock, TlsContexts,
+     * FerryMetrics)}, keeping from {@code previous} (a reload) every part whose settings did not
+     * change: the Redis connection, caches with their contents, rate limits with their buckets,
+     * upstreams with their health state and pools.
+     */
+    static Services build(FerryConfig config, Transport transport, EventLoopGroup group, Supplier<SelfAddresses> self,
+                          Clock clock, TlsContexts tls, FerryMetrics metrics, Services previous)
+            throws StartException {
         Services services = new Services(config, transport, self, clock, metrics);
         services.tls = tls;
-        services.redis = config.redis().map(SharedRedis::start).orElse(null);
-        config.caches().forEach((name, cache) ->
-                services.caches.put(name, new CacheInterceptor(cache.shared()
-                        ? HttpCache.shared(cache, clock, services.redis) : new HttpCache(cache, clock))));
-        config.rateLimits().forEach((name, limit) ->
-                services.rateLimits.put(name, new RateLimiter(limit, services.redis, Ticker.SYSTEM)));
-        for (UpstreamConfig upstream : config.upstreams().values()) {
-            services.upstreams.put(upstream.name(), services.buildUpstream(upstream, group));
+        boolean sameRedis = previous != null && previous.config.redis().equals(config.redis());
+        services.redis = sameRedis ? previous.redis : config.redis().map(SharedRedis::start).orElse(null);
+        config.caches().forEach((name, cache) -> {
+            CacheInterceptor kept = previous == null ? null : previous.caches.get(name);
+            boolean keep = kept != null && kept.cache().config().equals(cache) && (!cache.shared() || sameRedis);
+            services.caches.put(name, keep ? kept : new CacheInterceptor(cache.shared()
+                    ? HttpCache.shared(cache, clock, services.redis) : new HttpCache(cache, clock)));
+        });
+        config.rateLimits().forEach((name, limit) -> {
+            RateLimiter kept = previous == null ? null : previous.rateLimits.get(name);
+            boolean keep = kept != null && kept.config().equals(limit) && (!limit.shared() || sameRedis);
+            services.rateLimits.put(name, keep ? kept : new RateLimiter(limit, services.redis, Ticker.SYSTEM));
+        });
+        try {
+            for (UpstreamConfig upstream : config.upstreams().values()) {
+                Upstream kept = previous == null ? null : previous.upstreams.get(upstream.name());
+                boolean keep = kept != null && previous.config.upstreams().get(upstream.name()).equals(upstream);
+                services.upstreams.put(upstream.name(), keep ? kept : services.buildUpstream(upstream, group));
+            }
+        } catch (StartException e) {
+            services.closeReplaced(previous); // only what was built for this config
+            throw e;
         }
         return services;
     }
@@ -181,6 +207,27 @@ final class Services implements AutoCloseable {
         Map<String, HttpCache> live = new LinkedHashMap<>();
         caches.forEach((name, interceptor) -> live.put(name, interceptor.cache()));
         return live;
+    }
+
+    /**
+     * Closes what this one has and {@code successor} (the services a reload replaced these with)
+     * does not share; with a null successor, everything.
+     */
+    void closeReplaced(Services successor) {
+        caches.forEach((name, interceptor) -> {
+            if (successor == null || successor.caches.get(name) != interceptor) {
+                interceptor.cache().clear();
+            }
+        });
+        if (redis != null && (successor == null || successor.redis != redis)) {
+            redis.close();
+        }
+        upstreams.forEach((name, upstream) -> {
+            if (successor == null || successor.upstreams.get(name) != upstream) {
+                upstream.close();
+            }
+        });
+        forwardProxies.forEach(ForwardProxy::close);
     }
 
     @Override
