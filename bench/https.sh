@@ -2,7 +2,7 @@
 # HTTPS: Ferry terminating TLS next to nginx terminating TLS, both proxying to the same plain
 # origin over keep-alive connections (see bench/README.md).
 #
-#   bench/https.sh [run.sh args...]     # = run.sh -t ferry-tls -p /small,/large -r 3
+#   bench/https.sh [run.sh args...]     # = run.sh -t ferry-tls -p /small,/large -r 3 --subjects ferry-tls
 #
 # The shared harness (../shared/bench) speaks plain HTTP only, so this assembles a copy of it in a
 # temporary folder: its run.sh with the URL scheme taken per target (T_SCHEME, 2 lines changed),
@@ -47,4 +47,4 @@ chmod 0644 "$harness/cert/localhost.key"   # nginx reads it as root; the folder 
 export TLS_CERT=$harness/cert/localhost.pem TLS_KEY=$harness/cert/localhost.key
 export CURL_CA_BUNDLE=$TLS_CERT
 
-"$harness/run.sh" -t ferry-tls -p /small,/large -r 3 -l ferry-tls "$@"
+"$harness/run.sh" -t ferry-tls -p /small,/large -r 3 -l ferry-tls --subjects ferry-tls "$@"
