@@ -247,6 +247,9 @@ class SharedCacheTest {
             assertThat(Fetch.cacheStatus(fromB)).doesNotContain("; hit");
             assertThat(fromB.bodyText()).contains("\"uri\"");
 
+            // B stored what it fetched (asynchronously): wait for that before corrupting the entry.
+            await().atMost(Duration.ofSeconds(5)).until(() -> commands.hget(entryKey("t7", target), field.getKey())[3]
+                    == EntryCodec.VERSION);
             byte[] corrupted = field.getValue().clone();
             corrupted[corrupted.length / 2] ^= 0x55;
             commands.hset(entryKey("t7", target), field.getKey(), corrupted);
