@@ -65,6 +65,7 @@ public final class RawHttp2 implements AutoCloseable {
     private final Thread reader;
     private volatile GoAway goAway;
     private volatile boolean settingsReceived;
+    private final CountDownLatch settingsAcked = new CountDownLatch(1);
     private final CountDownLatch paused = new CountDownLatch(1);
     private volatile boolean pausing;
 
@@ -113,8 +114,20 @@ public final class RawHttp2 implements AutoCloseable {
         return send(ctx -> writer.writePing(ctx, false, data, ctx.newPromise()));
     }
 
-    /** HEADERS without END_HEADERS: the header block goes on in CONTINUATION frames. */
+    /**
+     * HEADERS without END_HEADERS: the header block goes on in CONTINUATION frames. Waits first
+     * until the server's SETTINGS is acknowledged, so the reader's ACK cannot land inside the block
+     * (which would be a PROTOCOL_ERROR of the test's making).
+     */
     public RawHttp2 headersBegin(int streamId, Http2Headers headers) throws IOException {
+        try {
+            if (!settingsAcked.await(5, TimeUnit.SECONDS)) {
+                throw new IOException("no SETTINGS from the server within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
         ByteBuf block = Unpooled.buffer();
         try {
             rawEncoder.encodeHeaders(streamId, headers, block);
@@ -282,6 +295,8 @@ public final class RawHttp2 implements AutoCloseable {
                 send(c -> writer.writeSettingsAck(c, c.newPromise()));
             } catch (IOException e) {
                 // closing
+            } finally {
+                settingsAcked.countDown();
             }
         }
 
