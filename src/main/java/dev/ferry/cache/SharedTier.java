@@ -4,6 +4,7 @@ import dev.ferry.redis.SharedRedis;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,6 +32,16 @@ final class SharedTier {
     static final long LOCK_MILLIS = 5_000;
     /** A stale entry with validators stays this long beyond its stale windows, for 304 revalidation. */
     private static final long KEEP_MILLIS = 600_000;
+    /** KEYS[1] an entry's hash; ARGV: TTL in ms, field, value. */
+    private static final byte[] HSET_WITH_TTL = """
+            redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+            return redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            """.getBytes(StandardCharsets.US_ASCII);
+    /** KEYS[1] a tag's set; ARGV: TTL in ms, member. */
+    private static final byte[] SADD_WITH_TTL = """
+            redis.call('SADD', KEYS[1], ARGV[2])
+            return redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            """.getBytes(StandardCharsets.US_ASCII);
 
     /** What other instances tell this one. */
     interface Listener {
@@ -102,13 +113,23 @@ final class SharedTier {
         byte[] entryKey = entryKey(stored.key());
         byte[] value = EntryCodec.encode(stored);
         long ttl = ttlMillis(stored);
-        redis.call(c -> c.hset(entryKey, EntryCodec.field(stored.varyValues()), value));
-        redis.call(c -> c.pexpire(entryKey, ttl));
+        addWithTtl(HSET_WITH_TTL, entryKey, ttl, EntryCodec.field(stored.varyValues()), value);
+        byte[] member = stored.key().getBytes(StandardCharsets.UTF_8);
         for (String tag : stored.tags()) {
-            byte[] tagKey = tagKey(tag);
-            redis.call(c -> c.sadd(tagKey, stored.key().getBytes(StandardCharsets.UTF_8)));
-            redis.call(c -> c.pexpire(tagKey, Math.max(ttl, KEEP_MILLIS)));
+            addWithTtl(SADD_WITH_TTL, tagKey(tag), Math.max(ttl, KEEP_MILLIS), member);
         }
+    }
+
+    /**
+     * Adds to {@code key} and sets its TTL in one script, so a key is never left without a TTL (by
+     * a connection lost between two commands). One key per script: in a Redis Cluster the entry
+     * and its tags live in different slots.
+     */
+    private void addWithTtl(byte[] script, byte[] key, long ttlMillis, byte[]... values) {
+        byte[][] arguments = new byte[values.length + 1][];
+        arguments[0] = Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(values, 0, arguments, 1, values.length);
+        redis.call(c -> c.<Long>eval(script, ScriptOutputType.INTEGER, new byte[][] {key}, arguments));
     }
 
     /** Drops one variant (an update made it unfit to keep). */

@@ -1,6 +1,7 @@
 package dev.ferry.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,8 +9,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 
-/** Responses Ferry writes itself: a status and a one-line reason as a plain-text body. */
+/**
+ * Responses Ferry writes itself: a status and a one-line reason as a plain-text body, dated
+ * (RFC 9110 §6.6.1: a server with a clock sends Date).
+ */
 public final class ErrorResponses {
 
     private static final CharSequence TEXT_PLAIN = "text/plain; charset=utf-8";
@@ -23,6 +28,7 @@ public final class ErrorResponses {
         FullHttpResponse response =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
+                .set(HttpHeaderNames.DATE, DateFormatter.format(new Date()))
                 .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (close) {

@@ -20,6 +20,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Ferry's metrics: one Micrometer registry per running Ferry, exposed in the Prometheus text format
@@ -52,7 +53,7 @@ public final class FerryMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Open connections by listener name: the gauge reads one counter, however often a listener is rebuilt. */
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> openConnections = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> openConnections = new ConcurrentHashMap<>();
 
     public FerryMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -121,7 +122,15 @@ public final class FerryMetrics implements AutoCloseable {
      */
     public ListenerMetrics listener(String listener, Map<String, String> routeUpstreams) {
         return new MeteredListener(this, listener, routeUpstreams,
-                openConnections.computeIfAbsent(listener, l -> new java.util.concurrent.atomic.AtomicInteger()));
+                openConnections.computeIfAbsent(listener, this::openConnectionsGauge));
+    }
+
+    /** The count of a listener's open connections, and its gauge: made once per name, kept across reloads. */
+    private AtomicInteger openConnectionsGauge(String listener) {
+        AtomicInteger open = new AtomicInteger();
+        Gauge.builder("ferry.connections.open", open, AtomicInteger::get)
+                .description("Client connections open").tag("listener", listener).register(registry);
+        return open;
     }
 
     /** The handle for one upstream; the same series for the same name. */

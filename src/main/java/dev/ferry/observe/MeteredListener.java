@@ -1,7 +1,6 @@
 package dev.ferry.observe;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,8 +38,6 @@ final class MeteredListener implements ListenerMetrics {
         routeUpstreams.forEach((route, upstream) -> routes.put(route, new Route(route, upstream).withLatency()));
         this.forwardProxy = new Route(FORWARD_PROXY, FORWARD_PROXY);
         this.unrouted = new Route(NONE, NONE);
-        Gauge.builder("ferry.connections.open", open, AtomicInteger::get)
-                .description("Client connections open").tag("listener", listener).register(metrics.registry());
         accepted = Counter.builder("ferry.connections.accepted").description("Client connections accepted")
                 .tag("listener", listener).register(metrics.registry());
         refused = Counter.builder("ferry.connections.refused")

@@ -69,6 +69,7 @@ public final class FerryServer implements AutoCloseable {
     private volatile Services services;
     private TlsContexts tls = TlsContexts.none();
     private final FerryMetrics metrics = new FerryMetrics();
+    private final Instrumentation instrumentation = new Instrumentation(metrics.registry(), this);
     private AdminServer admin;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean draining;
@@ -110,7 +111,7 @@ public final class FerryServer implements AutoCloseable {
             throw new StartException(e.getMessage(), e);
         }
         services = Services.build(config, transport, group, self::get, clock, tls, metrics);
-        Instrumentation.bind(metrics.registry(), this);
+        instrumentation.bind();
         Gauge.builder("ferry.requests.in.flight", inFlight, InFlightLimit::current)
                 .description("Requests being served").register(metrics.registry());
         Gauge.builder("ferry.ready", this, s -> s.ready() ? 1 : 0)
@@ -424,7 +425,7 @@ public final class FerryServer implements AutoCloseable {
         List<InetSocketAddress> bound = new ArrayList<>();
         listeners.values().forEach(listener -> bound.add(listener.address()));
         self.set(SelfAddresses.of(bound));
-        Instrumentation.bind(metrics.registry(), this);
+        instrumentation.bind();
         group.schedule(() -> previous.closeReplaced(fresh), running.server().drainTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         log.info("reloaded {}: {} listener(s), {} upstream(s), {} cache(s)", next.source(), next.listeners().size(),

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -21,27 +23,29 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Each meter finds its part by name in the services running when it is read, not in those that
  * ran when it was registered: after a reload it reads the new parts, a part that is gone reads NaN,
- * and {@link #bind} may be called again to add the parts that are new (registering a meter that
- * exists already changes nothing).
+ * and {@link #bind} is called again to add the meters of the parts that are new.
  */
 final class Instrumentation {
 
     private final MeterRegistry registry;
     private final FerryServer ferry;
+    /** The parts whose meters are registered ("upstream:a", "server:a/b", ...), each once. */
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
-    private Instrumentation(MeterRegistry registry, FerryServer ferry) {
+    Instrumentation(MeterRegistry registry, FerryServer ferry) {
         this.registry = registry;
         this.ferry = ferry;
     }
 
-    /** Registers the meters of every part of {@code ferry}'s current services. */
-    static void bind(MeterRegistry registry, FerryServer ferry) {
-        Instrumentation instrumentation = new Instrumentation(registry, ferry);
+    /** Registers the meters of the parts of {@code ferry}'s current services not bound before. */
+    void bind() {
         Services services = ferry.services();
-        services.upstreams().values().forEach(instrumentation::upstream);
-        services.caches().keySet().forEach(instrumentation::cache);
-        services.rateLimits().keySet().forEach(instrumentation::rateLimit);
-        services.redis().ifPresent(redis -> instrumentation.redis());
+        services.upstreams().values().forEach(this::upstream);
+        services.caches().keySet().stream().filter(name -> bound.add("cache:" + name)).forEach(this::cache);
+        services.rateLimits().keySet().stream().filter(name -> bound.add("limit:" + name)).forEach(this::rateLimit);
+        if (services.redis().isPresent() && bound.add("redis")) {
+            redis();
+        }
     }
 
     /** Reads {@code value} of the part {@code find} locates now, or NaN when there is none. */
@@ -67,6 +71,17 @@ final class Instrumentation {
 
     private void upstream(Upstream upstream) {
         String name = upstream.name();
+        if (bound.add("upstream:" + name)) {
+            upstreamMeters(name);
+        }
+        for (Server server : upstream.servers()) {
+            if (bound.add("server:" + name + "/" + server.id())) {
+                serverMeters(name, server.id());
+            }
+        }
+    }
+
+    private void upstreamMeters(String name) {
         Gauge.builder("ferry.upstream.queue.length", ferry, upstream(name, Upstream::queued))
                 .description("Requests waiting for a server slot").tag("upstream", name).register(registry);
         Gauge.builder("ferry.upstream.pool.connections", ferry, upstream(name, u -> u.options().pool().idleTotal()))
@@ -76,22 +91,22 @@ final class Instrumentation {
                         upstream(name, u -> u.servers().stream().mapToInt(Server::load).sum()))
                 .description("Upstream connections: idle in the pool, or in use by a request")
                 .tags("upstream", name, "state", "active").register(registry);
-        for (Server server : upstream.servers()) {
-            String id = server.id();
-            Gauge.builder("ferry.upstream.server.requests.in.flight", ferry, server(name, id, Server::load))
-                    .description("Requests in flight to a server").tags("upstream", name, "server", id)
+    }
+
+    private void serverMeters(String name, String id) {
+        Gauge.builder("ferry.upstream.server.requests.in.flight", ferry, server(name, id, Server::load))
+                .description("Requests in flight to a server").tags("upstream", name, "server", id)
+                .register(registry);
+        FunctionCounter.builder("ferry.upstream.server.ejections", ferry,
+                        server(name, id, s -> s.health().ejections()))
+                .description("Times passive health checks ejected a server").tags("upstream", name, "server", id)
+                .register(registry);
+        for (HealthState state : HealthState.values()) {
+            Gauge.builder("ferry.upstream.server.state", ferry,
+                            server(name, id, s -> s.health().state() == state ? 1 : 0))
+                    .description("A server's health state: 1 for the state it is in, 0 for the others")
+                    .tags("upstream", name, "server", id, "state", state.name().toLowerCase(Locale.ROOT))
                     .register(registry);
-            FunctionCounter.builder("ferry.upstream.server.ejections", ferry,
-                            server(name, id, s -> s.health().ejections()))
-                    .description("Times passive health checks ejected a server").tags("upstream", name, "server", id)
-                    .register(registry);
-            for (HealthState state : HealthState.values()) {
-                Gauge.builder("ferry.upstream.server.state", ferry,
-                                server(name, id, s -> s.health().state() == state ? 1 : 0))
-                        .description("A server's health state: 1 for the state it is in, 0 for the others")
-                        .tags("upstream", name, "server", id, "state", state.name().toLowerCase(Locale.ROOT))
-                        .register(registry);
-            }
         }
     }
 

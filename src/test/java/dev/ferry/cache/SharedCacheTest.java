@@ -106,6 +106,10 @@ class SharedCacheTest {
         }
     }
 
+    private static byte[] tagKey(String prefix, String tag) {
+        return (prefix + ":cache:c:tag:" + tag).getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] entryKey(String prefix, String target) {
         return (prefix + ":cache:c:e:http://" + HOST + target).getBytes(StandardCharsets.UTF_8);
     }
@@ -172,6 +176,24 @@ class SharedCacheTest {
         assertThat(tookMillis).isLessThanOrEqualTo(100);
         assertThat(Fetch.cacheStatus(get(b, target))).doesNotContain("; hit");
         assertThat(origin.requestsReceived()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("an entry expires from Redis after its freshness (here no validators, no stale window); its tag set too")
+    void entriesAndTagSetsAreStoredWithATtl() throws Exception {
+        TestFerry a = instance("t10");
+        String tagged = "/echo?cache=max-age=60&header=Surrogate-Key:ttl";
+        get(a, tagged);
+        awaitInRedis("t10", tagged);
+
+        try (RedisClient client = RedisClient.create(redis.uri());
+             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+            RedisCommands<byte[], byte[]> commands = connection.sync();
+            assertThat(commands.pttl(entryKey("t10", tagged))).isBetween(50_000L, 60_000L);
+            await().atMost(Duration.ofSeconds(5)).until(() -> commands.pttl(tagKey("t10", "ttl")) > 0);
+            // A tag set outlives its entries long enough for a purge by tag to find them.
+            assertThat(commands.pttl(tagKey("t10", "ttl"))).isBetween(60_000L, 600_000L);
+        }
     }
 
     @Test

@@ -99,8 +99,8 @@ class StreamsTest {
     void streamsBeyondMaxConcurrentStreamsAreRefused() throws Exception {
         int port = ferry.port("edge");
         try (RawHttp2 client = new RawHttp2(port)) {
-            await().until(client::settingsReceived);
-            Thread.sleep(100);
+            // Netty applies its max concurrent streams once the client has acknowledged the setting.
+            client.awaitSettingsAcknowledged();
             int total = MAX_STREAMS + 4;
             for (int i = 0; i < total; i++) {
                 client.headers(1 + 2 * i, RawHttp2.request("GET", "/delay/500?limit=" + i, port), true);

@@ -6,6 +6,7 @@ import dev.ferry.demo.DemoOrigin;
 import dev.ferry.demo.RecordedRequest;
 import dev.ferry.testing.RawHttp;
 import dev.ferry.testing.TestFerry;
+import io.netty.handler.codec.DateFormatter;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,6 +101,8 @@ class RoutingTest {
             assertThat(response.status()).isEqualTo(404);
             assertThat(response.header("x-origin")).isNull();
             assertThat(response.bodyText()).startsWith("no route for ");
+            // Ferry's own responses are dated, like those it relays (RFC 9110 §6.6.1).
+            assertThat(DateFormatter.parseHttpDate(response.header("date"))).isNotNull();
         }
     }
 

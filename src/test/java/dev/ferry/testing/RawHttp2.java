@@ -115,11 +115,11 @@ public final class RawHttp2 implements AutoCloseable {
     }
 
     /**
-     * HEADERS without END_HEADERS: the header block goes on in CONTINUATION frames. Waits first
-     * until the server's SETTINGS is acknowledged, so the reader's ACK cannot land inside the block
-     * (which would be a PROTOCOL_ERROR of the test's making).
+     * Waits until the server's SETTINGS came and this client's ACK of it is written: frames sent
+     * after this reach the server after the ACK, so its settings (say, max concurrent streams)
+     * apply to them.
      */
-    public RawHttp2 headersBegin(int streamId, Http2Headers headers) throws IOException {
+    public void awaitSettingsAcknowledged() throws IOException {
         try {
             if (!settingsAcked.await(5, TimeUnit.SECONDS)) {
                 throw new IOException("no SETTINGS from the server within 5 s");
@@ -128,6 +128,15 @@ public final class RawHttp2 implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+    }
+
+    /**
+     * HEADERS without END_HEADERS: the header block goes on in CONTINUATION frames. Waits first
+     * until the server's SETTINGS is acknowledged, so the reader's ACK cannot land inside the block
+     * (which would be a PROTOCOL_ERROR of the test's making).
+     */
+    public RawHttp2 headersBegin(int streamId, Http2Headers headers) throws IOException {
+        awaitSettingsAcknowledged();
         ByteBuf block = Unpooled.buffer();
         try {
             rawEncoder.encodeHeaders(streamId, headers, block);
